@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `charity-match` executable: one binary for the server and every operator task.
+@main
+struct CharityMatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charity-match",
+        abstract: "Links government social assistance with charitable help.",
+        subcommands: [MigrateCommand.self]
+    )
+}

@@ -1,0 +1,238 @@
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// A bounded pool of libpq connections, run as a ServiceLifecycle `Service`.
+///
+/// libpq blocks, so every body runs on the client's own `NIOThreadPool` with one thread per
+/// connection: neither a NIO event loop nor Swift's cooperative pool ever waits on the
+/// database. Cancelling the calling task sends `PQcancel` to the server.
+public final class PostgresClient: Service, Sendable {
+    /// Pool sizing and patience.
+    public struct Options: Sendable {
+        /// Connections (and threads) at most; at least 1.
+        public var maxConnections: Int
+        /// How long a caller waits for a free connection before ``PostgresError/Code/poolAcquireTimeout``.
+        public var acquireTimeout: Duration
+
+        public init(maxConnections: Int = 4, acquireTimeout: Duration = .seconds(10)) {
+            self.maxConnections = max(1, maxConnections)
+            self.acquireTimeout = acquireTimeout
+        }
+    }
+
+    public let configuration: ConnectionConfiguration
+    public let options: Options
+    let logger: Logger
+    private let threadPool: NIOThreadPool
+    private let state = Mutex(PoolState())
+
+    public init(configuration: ConnectionConfiguration, options: Options = Options(), logger: Logger) {
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        self.threadPool = NIOThreadPool(numberOfThreads: options.maxConnections)
+        threadPool.start()
+    }
+
+    /// Runs until graceful shutdown, then closes every connection and the thread pool.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await shutdown()
+    }
+
+    /// Refuses new work, fails waiting callers and closes idle connections. Connections in
+    /// use are closed when their bodies finish.
+    public func shutdown() async {
+        let (idle, waiters) = state.withLock { state in
+            state.isShutDown = true
+            defer {
+                state.idle.removeAll()
+                state.waiters.removeAll()
+            }
+            return (state.idle, state.waiters)
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: PostgresError.poolShutDownError) }
+        _ = idle
+        try? await threadPool.shutdownGracefully()
+    }
+
+    /// Lends a connection to `body`, which runs on the pool's thread and may block.
+    ///
+    /// A connection that broke (or was left inside a transaction) is discarded instead of
+    /// returned; a pooled connection whose backend died while idle is replaced before use.
+    public func withConnection<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
+        let lease = try await reserve()
+        let holder = CancellationTarget()
+        return try await withTaskCancellationHandler {
+            try await threadPool.runIfActive { [self] in
+                let connection = try open(lease)
+                holder.attach(connection)
+                defer { release(connection) }
+                return try body(connection)
+            }
+        } onCancel: {
+            holder.cancel()
+        }
+    }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> PostgresRows {
+        try await withConnection { try $0.query(sql, parameters) }
+    }
+
+    /// Runs one statement with non-NULL parameters and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable]) async throws -> PostgresRows {
+        try await withConnection { try $0.query(sql, parameters) }
+    }
+
+    // MARK: - Pool state
+
+    private func reserve() async throws -> Lease {
+        let id = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Lease, any Error>) in
+                let immediate: Result<Lease, PostgresError>? = state.withLock { state in
+                    if state.isShutDown { return .failure(PostgresError.poolShutDownError) }
+                    if Task.isCancelled { return .failure(PostgresError.cancelledWhileWaiting) }
+                    if let connection = state.idle.popLast() { return .success(.connection(connection)) }
+                    if state.open < options.maxConnections {
+                        state.open += 1
+                        return .success(.slot)
+                    }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return nil
+                }
+                if let immediate {
+                    continuation.resume(with: immediate)
+                    return
+                }
+                let timeout = options.acquireTimeout
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    self?.failWaiter(id, with: PostgresError.acquireTimeout(timeout))
+                }
+            }
+        } onCancel: {
+            failWaiter(id, with: PostgresError.cancelledWhileWaiting)
+        }
+    }
+
+    private func failWaiter(_ id: Int, with error: PostgresError) {
+        let waiter = state.withLock { state in
+            state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
+        }
+        waiter?.continuation.resume(throwing: error)
+    }
+
+    /// Runs on the thread pool: turns a lease into a usable connection.
+    private func open(_ lease: Lease) throws -> PostgresConnection {
+        if case .connection(let connection) = lease {
+            if connection.isAlive {
+                connection.resetCancellation()
+                return connection
+            }
+            logger.info("postgres: discarding a pooled connection whose server side closed")
+        }
+        do {
+            return try PostgresConnection.connect(configuration, logger: logger)
+        } catch {
+            releaseSlot()
+            throw error
+        }
+    }
+
+    private func release(_ connection: PostgresConnection) {
+        let reusable = connection.isReusable
+        let waiter: (Waiter, Lease)? = state.withLock { state in
+            if state.isShutDown {
+                state.open -= 1
+                return nil
+            }
+            if !state.waiters.isEmpty {
+                return (state.waiters.removeFirst(), reusable ? .connection(connection) : .slot)
+            }
+            if reusable {
+                state.idle.append(connection)
+            } else {
+                state.open -= 1
+            }
+            return nil
+        }
+        if !reusable { logger.info("postgres: discarding a connection that broke or was left in a transaction") }
+        if let (waiter, lease) = waiter { waiter.continuation.resume(returning: lease) }
+    }
+
+    private func releaseSlot() {
+        let waiter: Waiter? = state.withLock { state in
+            if !state.isShutDown, !state.waiters.isEmpty { return state.waiters.removeFirst() }
+            state.open -= 1
+            return nil
+        }
+        waiter?.continuation.resume(returning: .slot)
+    }
+}
+
+/// What a caller is granted: an open connection, or the right to open one.
+private enum Lease: Sendable {
+    case connection(PostgresConnection)
+    case slot
+}
+
+private struct Waiter: Sendable {
+    let id: Int
+    let continuation: CheckedContinuation<Lease, any Error>
+}
+
+private struct PoolState: Sendable {
+    var idle: [PostgresConnection] = []
+    var open = 0
+    var waiters: [Waiter] = []
+    var nextWaiterID = 0
+    var isShutDown = false
+}
+
+/// Joins a task's cancellation with the connection it is using, whichever comes first.
+private final class CancellationTarget: Sendable {
+    private let state = Mutex<(connection: PostgresConnection?, cancelled: Bool)>((nil, false))
+
+    func attach(_ connection: PostgresConnection) {
+        let cancelled = state.withLock { state in
+            state.connection = connection
+            return state.cancelled
+        }
+        if cancelled { connection.cancel() }
+    }
+
+    func cancel() {
+        let connection = state.withLock { state in
+            state.cancelled = true
+            return state.connection
+        }
+        connection?.cancel()
+    }
+}
+
+extension PostgresError {
+    static let poolShutDownError = PostgresError(code: .poolShutDown, reason: "the pool has been shut down")
+    static let cancelledWhileWaiting = PostgresError(
+        code: .cancelled,
+        reason: "the task was cancelled while waiting for a connection"
+    )
+
+    static func acquireTimeout(_ timeout: Duration) -> PostgresError {
+        PostgresError(
+            code: .poolAcquireTimeout,
+            reason: "no connection became free within \(timeout); all are busy"
+        )
+    }
+}

@@ -1,0 +1,262 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Logging
+import Synchronization
+
+/// One libpq connection.
+///
+/// Every method except ``cancel()`` blocks the calling thread, so it is meant to be used
+/// inside ``PostgresClient/withConnection(_:)``, which runs the body on the client's
+/// dedicated thread pool. The class is `Sendable` because the pool hands it to one body at
+/// a time; ``cancel()`` alone may be called from any thread while a statement runs.
+public final class PostgresConnection: @unchecked Sendable {
+    let handle: OpaquePointer
+    private let cancelHandle: OpaquePointer?
+    private let noticeSink: NoticeSink
+    private let password: String?
+    private let cancelRequested = Atomic<Bool>(false)
+    let logger: Logger
+
+    /// Opens a connection, blocking until it is ready or has failed.
+    public static func connect(
+        _ configuration: ConnectionConfiguration,
+        logger: Logger
+    ) throws(PostgresError) -> PostgresConnection {
+        let parameters = configuration.connectParameters
+        let handle = withCStringArray(parameters.map(\.0)) { keywords in
+            withCStringArray(parameters.map(\.1)) { values in
+                PQconnectdbParams(keywords, values, 1)
+            }
+        }
+        guard let handle else {
+            throw PostgresError(code: .connectionFailed, reason: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = Self.scrub(Self.lastError(of: handle), password: configuration.password)
+            PQfinish(handle)
+            throw PostgresError(code: .connectionFailed, reason: message)
+        }
+        let connection = PostgresConnection(handle: handle, password: configuration.password, logger: logger)
+        try connection.executeScript(
+            "SET DateStyle TO 'ISO, YMD'; SET TimeZone TO 'UTC'; SET IntervalStyle TO 'iso_8601';"
+                + " SET extra_float_digits TO 3;"
+        )
+        return connection
+    }
+
+    private init(handle: OpaquePointer, password: String?, logger: Logger) {
+        self.handle = handle
+        self.cancelHandle = PQgetCancel(handle)
+        self.password = password
+        self.logger = logger
+        self.noticeSink = NoticeSink(logger: logger)
+        PQsetClientEncoding(handle, "UTF8")
+        PQsetNoticeProcessor(handle, noticeProcessor, Unmanaged.passUnretained(noticeSink).toOpaque())
+    }
+
+    deinit {
+        if let cancelHandle { PQfreeCancel(cancelHandle) }
+        PQfinish(handle)
+    }
+
+    /// The backend's process id, as `pg_backend_pid()` reports it.
+    public var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// True while the connection is open and not inside a transaction, so the pool may lend
+    /// it to the next caller.
+    var isReusable: Bool {
+        PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Reads whatever the server sent while the connection sat idle, so a backend that was
+    /// terminated meanwhile is noticed before the connection is lent out again.
+    var isAlive: Bool {
+        guard PQstatus(handle) == CONNECTION_OK else { return false }
+        return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// Runs one statement with `$n` parameters and returns all its rows.
+    ///
+    /// Parameters travel separately from the SQL text, so no input ever becomes SQL.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PostgresEncodable]) throws(PostgresError) -> PostgresRows {
+        try query(sql, parameters.map { Optional($0) })
+    }
+
+    /// Runs one statement with `$n` parameters (`nil` is SQL NULL) and returns all its rows.
+    @discardableResult
+    public func query(
+        _ sql: String,
+        _ parameters: [(any PostgresEncodable)?] = []
+    ) throws(PostgresError) -> PostgresRows {
+        let encoded = try parameters.map { value throws(PostgresError) -> (String?, UInt32) in
+            guard let value else { return (nil, 0) }
+            return (try value.postgresText(), type(of: value).postgresType.oid)
+        }
+        try checkNotCancelled()
+        let types = encoded.map { $0.1 }
+        let sent = withOptionalCStringArray(encoded.map { $0.0 }) { values in
+            PQsendQueryParams(handle, sql, Int32(encoded.count), types, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw connectionError() }
+        cancelIfRequested()
+        let result = try lastResult()
+        return PostgresRows(result: result)
+    }
+
+    /// Runs a script of several statements without parameters (simple query protocol).
+    ///
+    /// Only for SQL the program itself owns, such as migration files: it accepts no input.
+    public func executeScript(_ sql: String) throws(PostgresError) {
+        try checkNotCancelled()
+        guard PQsendQuery(handle, sql) == 1 else { throw connectionError() }
+        cancelIfRequested()
+        _ = try lastResult()
+    }
+
+    /// Quotes an identifier (a schema, database or channel name) with libpq's rules.
+    public func escapeIdentifier(_ identifier: String) throws(PostgresError) -> String {
+        let utf8 = Array(identifier.utf8)
+        guard let escaped = PQescapeIdentifier(handle, identifier, utf8.count) else {
+            throw PostgresError(code: .encoding, reason: "the identifier could not be escaped")
+        }
+        defer { PQfreemem(escaped) }
+        return String(cString: escaped)
+    }
+
+    /// Asks the server to stop the running statement. Safe from any thread; a statement
+    /// started after this call is refused too, until ``resetCancellation()``.
+    public func cancel() {
+        cancelRequested.store(true, ordering: .sequentiallyConsistent)
+        sendCancel()
+    }
+
+    func resetCancellation() {
+        cancelRequested.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    func checkNotCancelled() throws(PostgresError) {
+        if cancelRequested.load(ordering: .sequentiallyConsistent) {
+            throw PostgresError(code: .cancelled, reason: "the task was cancelled")
+        }
+    }
+
+    /// Closes the window between the check before sending and a cancel that arrived while
+    /// the statement was being sent: the server ignores a cancel that comes before the query.
+    func cancelIfRequested() {
+        if cancelRequested.load(ordering: .sequentiallyConsistent) { sendCancel() }
+    }
+
+    private func sendCancel() {
+        guard let cancelHandle else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        if PQcancel(cancelHandle, &buffer, Int32(buffer.count)) == 0 {
+            logger.debug("postgres cancel request failed")
+        }
+    }
+
+    /// Drains every result of the statement sent last and returns the final one, throwing
+    /// the first error the server reported.
+    func lastResult() throws(PostgresError) -> PostgresResult {
+        var last: PostgresResult?
+        var firstError: PostgresError?
+        while let raw = PQgetResult(handle) {
+            let result = PostgresResult(raw)
+            switch PQresultStatus(raw) {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                last = result
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                PQputCopyEnd(handle, "COPY must use copyFrom")
+                firstError = firstError ?? PostgresError(code: .protocolViolation, reason: "unexpected COPY")
+            default:
+                firstError = firstError ?? serverError(from: result)
+            }
+        }
+        if let firstError { throw firstError }
+        if PQstatus(handle) != CONNECTION_OK { throw connectionError() }
+        guard let last else {
+            throw PostgresError(code: .protocolViolation, reason: "the server returned no result")
+        }
+        return last
+    }
+
+    func serverError(from result: PostgresResult) -> PostgresError {
+        let state = result.errorField(.sqlState).map(SQLState.init(rawValue:))
+        let cancelled = state == .queryCanceled && cancelRequested.load(ordering: .sequentiallyConsistent)
+        let code: PostgresError.Code
+        if cancelled {
+            code = .cancelled
+        } else if PQstatus(handle) != CONNECTION_OK {
+            code = .connectionClosed
+        } else {
+            code = .server
+        }
+        var error = PostgresError(code: code, sqlState: state, serverMessage: result.errorField(.message))
+        error.schemaName = result.errorField(.schema)
+        error.tableName = result.errorField(.table)
+        error.columnName = result.errorField(.column)
+        error.constraintName = result.errorField(.constraint)
+        error.copyLine = result.errorField(.context).flatMap(Self.copyLine(inContext:))
+        return error
+    }
+
+    func connectionError() -> PostgresError {
+        let code: PostgresError.Code = PQstatus(handle) == CONNECTION_OK ? .server : .connectionClosed
+        return PostgresError(code: code, reason: Self.scrub(Self.lastError(of: handle), password: password))
+    }
+
+    /// `COPY t, line 5, column n: "…"` → 5; the quoted value is never read.
+    static func copyLine(inContext context: String) -> Int? {
+        guard context.hasPrefix("COPY "), let range = context.range(of: ", line ") else { return nil }
+        let digits = context[range.upperBound...].prefix { $0.isNumber }
+        return Int(digits)
+    }
+
+    static func lastError(of handle: OpaquePointer) -> String {
+        guard let message = PQerrorMessage(handle) else { return "unknown libpq error" }
+        let text = String(cString: message).trimmingWhitespace()
+        return text.isEmpty ? "unknown libpq error" : String(text)
+    }
+
+    static func scrub(_ message: String, password: String?) -> String {
+        guard let password, !password.isEmpty else { return message }
+        return message.replacing(password, with: "…")
+    }
+}
+
+private final class NoticeSink: @unchecked Sendable {
+    let logger: Logger
+    init(logger: Logger) { self.logger = logger }
+}
+
+private func noticeProcessor(_ argument: UnsafeMutableRawPointer?, _ message: UnsafePointer<CChar>?) {
+    guard let argument, let message else { return }
+    let sink = Unmanaged<NoticeSink>.fromOpaque(argument).takeUnretainedValue()
+    sink.logger.notice("postgres: \(String(cString: message).trimmingWhitespace())")
+}
+
+/// Passes `strings` to C as an array of `char *` (NULL entries for `nil`), terminated by a
+/// NULL pointer when `nullTerminated` is set, valid only inside `body`.
+func withOptionalCStringArray<R>(
+    _ strings: [String?],
+    nullTerminated: Bool = false,
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R
+) -> R {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
+    defer { copies.forEach { free($0) } }
+    var pointers = copies.map { $0.map { UnsafePointer($0) } }
+    if nullTerminated || pointers.isEmpty { pointers.append(nil) }
+    return pointers.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { preconditionFailure("a non-empty array has storage") }
+        return body(base)
+    }
+}
+
+func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    withOptionalCStringArray(strings, nullTerminated: true, body)
+}
