@@ -20,6 +20,9 @@ public final class PostgresConnection: @unchecked Sendable {
     private let noticeSink: NoticeSink
     private let password: String?
     private let cancelRequested = Atomic<Bool>(false)
+    /// Set when the server said the session is over (SQLSTATE class 57P), which libpq may
+    /// not have noticed yet; only the thread using the connection touches it.
+    private var serverEndedSession = false
     let logger: Logger
 
     /// Opens a connection, blocking until it is ready or has failed.
@@ -70,14 +73,20 @@ public final class PostgresConnection: @unchecked Sendable {
     /// True while the connection is open and not inside a transaction, so the pool may lend
     /// it to the next caller.
     var isReusable: Bool {
-        PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        !serverEndedSession && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
     /// Reads whatever the server sent while the connection sat idle, so a backend that was
-    /// terminated meanwhile is noticed before the connection is lent out again.
+    /// terminated meanwhile is noticed before the connection is lent out again. A killed
+    /// backend sends an error and then closes the socket, which takes two reads to see.
     var isAlive: Bool {
-        guard PQstatus(handle) == CONNECTION_OK else { return false }
-        return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+        for _ in 0..<4 {
+            guard PQstatus(handle) == CONNECTION_OK else { return false }
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { return true }
+            guard PQconsumeInput(handle) == 1 else { return false }
+        }
+        return PQstatus(handle) == CONNECTION_OK
     }
 
     /// Runs one statement with `$n` parameters and returns all its rows.
@@ -189,9 +198,12 @@ public final class PostgresConnection: @unchecked Sendable {
         let state = result.errorField(.sqlState).map(SQLState.init(rawValue:))
         let cancelled = state == .queryCanceled && cancelRequested.load(ordering: .sequentiallyConsistent)
         let code: PostgresError.Code
+        if state?.rawValue.hasPrefix("57P") == true {
+            serverEndedSession = true
+        }
         if cancelled {
             code = .cancelled
-        } else if PQstatus(handle) != CONNECTION_OK {
+        } else if serverEndedSession || PQstatus(handle) != CONNECTION_OK {
             code = .connectionClosed
         } else {
             code = .server

@@ -86,11 +86,14 @@ public struct TestDatabase: Sendable {
         return logger
     }
 
-    private static func onServer(
-        _ server: ConnectionConfiguration,
+    /// Runs `body` on a connection to the server's maintenance database (`DATABASE_URL`),
+    /// for what a test must do outside its own database, such as terminating a backend.
+    public static func onServer(
+        _ server: ConnectionConfiguration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) throws -> Void
     ) async throws {
-        let client = PostgresClient(configuration: server, options: .init(maxConnections: 1), logger: logger)
+        let configuration = try server ?? serverConfiguration()
+        let client = PostgresClient(configuration: configuration, options: .init(maxConnections: 1), logger: logger)
         do {
             try await client.withConnection(body)
             await client.shutdown()
