@@ -109,21 +109,43 @@ public final class PostgresClient: Service, Sendable {
                         state.open += 1
                         return .success(.slot)
                     }
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    let deadline = ContinuousClock.now + options.acquireTimeout
+                    state.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    if !state.isReaping {
+                        state.isReaping = true
+                        Task { await self.reapExpiredWaiters() }
+                    }
                     return nil
                 }
-                if let immediate {
-                    continuation.resume(with: immediate)
-                    return
-                }
-                let timeout = options.acquireTimeout
-                Task { [weak self] in
-                    try? await Task.sleep(for: timeout)
-                    self?.failWaiter(id, with: PostgresError.acquireTimeout(timeout))
-                }
+                if let immediate { continuation.resume(with: immediate) }
             }
         } onCancel: {
             failWaiter(id, with: PostgresError.cancelledWhileWaiting)
+        }
+    }
+
+    /// One task per pool, alive only while callers wait, fails those whose acquire timeout
+    /// passed. Waiters queue in arrival order with one timeout, so the first expires first.
+    private func reapExpiredWaiters() async {
+        while true {
+            let next: ContinuousClock.Instant? = state.withLock { state in
+                guard let first = state.waiters.first else {
+                    state.isReaping = false
+                    return nil
+                }
+                return first.deadline
+            }
+            guard let next else { return }
+            try? await Task.sleep(until: next, tolerance: .milliseconds(5))
+            let now = ContinuousClock.now
+            let expired = state.withLock { state in
+                let count = state.waiters.prefix { $0.deadline <= now }.count
+                defer { state.waiters.removeFirst(count) }
+                return Array(state.waiters.prefix(count))
+            }
+            for waiter in expired {
+                waiter.continuation.resume(throwing: PostgresError.acquireTimeout(options.acquireTimeout))
+            }
         }
     }
 
@@ -190,6 +212,7 @@ private enum Lease: Sendable {
 
 private struct Waiter: Sendable {
     let id: Int
+    let deadline: ContinuousClock.Instant
     let continuation: CheckedContinuation<Lease, any Error>
 }
 
@@ -199,6 +222,7 @@ private struct PoolState: Sendable {
     var waiters: [Waiter] = []
     var nextWaiterID = 0
     var isShutDown = false
+    var isReaping = false
 }
 
 /// Joins a task's cancellation with the connection it is using, whichever comes first.

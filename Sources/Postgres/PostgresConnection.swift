@@ -23,6 +23,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Set when the server said the session is over (SQLSTATE class 57P), which libpq may
     /// not have noticed yet; only the thread using the connection touches it.
     private var serverEndedSession = false
+    private var preparedStatements: [PreparedKey: String] = [:]
+    private var preparedStatementCounter = 0
+    private static let preparedStatementLimit = 256
     let logger: Logger
 
     /// Opens a connection, blocking until it is ready or has failed.
@@ -109,13 +112,52 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         try checkNotCancelled()
         let types = encoded.map { $0.1 }
-        let sent = withOptionalCStringArray(encoded.map { $0.0 }) { values in
-            PQsendQueryParams(handle, sql, Int32(encoded.count), types, values, nil, nil, 0)
+        let values = encoded.map { $0.0 }
+        let statement = try preparedName(for: sql, types: types)
+        do {
+            return try execute(sql, prepared: statement, types: types, values: values)
+        } catch let error where error.sqlState == .featureNotSupported && statement != nil {
+            // "cached plan must not change result type": the schema changed under a
+            // prepared statement. Forget it, and run the statement afresh if no
+            // transaction was aborted by the failure.
+            preparedStatements[PreparedKey(sql: sql, types: types)] = nil
+            guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
+            return try execute(sql, prepared: nil, types: types, values: values)
+        }
+    }
+
+    private func execute(
+        _ sql: String,
+        prepared name: String?,
+        types: [UInt32],
+        values: [String?]
+    ) throws(PostgresError) -> PostgresRows {
+        let sent = withOptionalCStringArray(values) { values in
+            if let name {
+                PQsendQueryPrepared(handle, name, Int32(types.count), values, nil, nil, 0)
+            } else {
+                PQsendQueryParams(handle, sql, Int32(types.count), types, values, nil, nil, 0)
+            }
         }
         guard sent == 1 else { throw connectionError() }
         cancelIfRequested()
-        let result = try lastResult()
-        return PostgresRows(result: result)
+        return PostgresRows(result: try lastResult())
+    }
+
+    /// Statements with parameters, and queries, are prepared once per connection and then
+    /// executed by name, sparing the server a parse and plan per call. DDL and other
+    /// one-off statements run unnamed; the cache stops growing at a fixed size.
+    private func preparedName(for sql: String, types: [UInt32]) throws(PostgresError) -> String? {
+        let key = PreparedKey(sql: sql, types: types)
+        if let name = preparedStatements[key] { return name }
+        let isQuery = sql.utf8.prefix(6).elementsEqual("SELECT".utf8) || sql.utf8.prefix(4).elementsEqual("WITH".utf8)
+        guard !types.isEmpty || isQuery, preparedStatements.count < Self.preparedStatementLimit else { return nil }
+        preparedStatementCounter += 1
+        let name = "cm_\(preparedStatementCounter)"
+        guard PQsendPrepare(handle, name, sql, Int32(types.count), types) == 1 else { throw connectionError() }
+        _ = try lastResult()
+        preparedStatements[key] = name
+        return name
     }
 
     /// Runs a script of several statements without parameters (simple query protocol).
@@ -239,6 +281,11 @@ public final class PostgresConnection: @unchecked Sendable {
         guard let password, !password.isEmpty else { return message }
         return message.replacing(password, with: "…")
     }
+}
+
+private struct PreparedKey: Hashable {
+    let sql: String
+    let types: [UInt32]
 }
 
 private final class NoticeSink: @unchecked Sendable {

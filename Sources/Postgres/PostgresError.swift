@@ -110,6 +110,7 @@ public struct SQLState: Sendable, Hashable, RawRepresentable, CustomStringConver
     public static let insufficientPrivilege = SQLState(rawValue: "42501")
     public static let invalidTextRepresentation = SQLState(rawValue: "22P02")
     public static let lockNotAvailable = SQLState(rawValue: "55P03")
+    public static let featureNotSupported = SQLState(rawValue: "0A000")
 
     /// Serialization failures and deadlocks: the transaction may succeed if run again.
     public var isRetryable: Bool { self == .serializationFailure || self == .deadlockDetected }

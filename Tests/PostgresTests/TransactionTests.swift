@@ -98,4 +98,18 @@ struct TransactionTests {
             }
         }
     }
+
+    @Test func preparedStatementsSurviveASchemaChange() async throws {
+        try await TestDatabase.with(label: "prepared") { database in
+            try await database.withClient(options: .init(maxConnections: 1)) { client in
+                try await client.query("CREATE TABLE t (a int8)")
+                try await client.query("INSERT INTO t VALUES ($1)", [7])
+                #expect(try await client.query("SELECT * FROM t WHERE a = $1", [7])[0].decode(Int.self, "a") == 7)
+                try await client.query("ALTER TABLE t ADD COLUMN b text DEFAULT 'x'")
+                let rows = try await client.query("SELECT * FROM t WHERE a = $1", [7])
+                #expect(rows.columnNames == ["a", "b"])
+                #expect(try rows[0].decode(String.self, "b") == "x")
+            }
+        }
+    }
 }
