@@ -1,0 +1,43 @@
+/// A 统一社会信用代码 (GB 32100-2015) that passed its check character, the identity every
+/// registered charity has.
+public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
+    /// Why a code was refused.
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        case length
+        case character(position: Int)
+        case checkCharacter
+
+        public var description: String {
+            switch self {
+            case .length: "must be 18 characters"
+            case .character(let position): "has a character outside the GB 32100 alphabet at position \(position)"
+            case .checkCharacter: "fails its check character (GB 32100)"
+            }
+        }
+    }
+
+    /// The 18 characters, upper-case.
+    public let value: String
+
+    /// 31 characters, no I, O, Z, S or V; each maps to its position (J = 18, not `ord − 55`).
+    private static let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+    private static let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+    public init(_ text: String) throws(Problem) {
+        let characters = Array(text.uppercased())
+        guard characters.count == 18 else { throw .length }
+        var values: [Int] = []
+        for (offset, character) in characters.enumerated() {
+            guard let value = Self.alphabet.firstIndex(of: character) else {
+                throw .character(position: offset + 1)
+            }
+            values.append(value)
+        }
+        let sum = zip(values.prefix(17), Self.weights).reduce(0) { $0 + $1.0 * $1.1 }
+        let check = (31 - sum % 31) % 31
+        guard values[17] == check else { throw .checkCharacter }
+        value = String(characters)
+    }
+
+    public var description: String { value }
+}
