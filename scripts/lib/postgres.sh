@@ -266,3 +266,21 @@ cm_pg_port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
   fi
 }
+
+# cm_pg_throwaway_start BINDIR DIR [NAME=VALUE...]: a cluster in DIR (made by
+# cm_pg_mktemp_dir with room 22 for "/sock/.s.PGSQL.NNNNN"): data in DIR/data,
+# socket in DIR/sock, log DIR/log, on a free port picked from a random start.
+# The port is line 4 of DIR/data/postmaster.pid (cm_pg_pidfile_field).
+cm_pg_throwaway_start() {
+  local bindir=$1 dir=$2 port='' start i
+  shift 2
+  mkdir "$dir/sock"
+  cm_pg_own_dir "$dir/sock"
+  start=$(( 20000 + RANDOM % 30000 ))
+  for ((i = 0; i < 200; i++)); do
+    cm_pg_port_in_use $(( start + i )) || { port=$(( start + i )); break; }
+  done
+  [[ -n $port ]] || cm_die "no free port found"
+  cm_pg_init "$bindir" "$dir/data"
+  cm_pg_start "$bindir" "$dir/data" "$dir/log" "$dir/sock" "$port" '' "$@"
+}
