@@ -46,16 +46,14 @@ public final class PostgresClient: Service, Sendable {
     /// Refuses new work, fails waiting callers and closes idle connections. Connections in
     /// use are closed when their bodies finish.
     public func shutdown() async {
-        let (idle, waiters) = state.withLock { state in
+        let waiters = state.withLock { state in
             state.isShutDown = true
-            defer {
-                state.idle.removeAll()
-                state.waiters.removeAll()
-            }
-            return (state.idle, state.waiters)
+            state.open -= state.idle.count
+            state.idle.removeAll()
+            defer { state.waiters.removeAll() }
+            return state.waiters
         }
         for waiter in waiters { waiter.continuation.resume(throwing: PostgresError.poolShutDownError) }
-        _ = idle
         try? await threadPool.shutdownGracefully()
     }
 

@@ -86,6 +86,13 @@ public struct CopyWriter {
     /// Appends one text field, escaping backslash, tab, newline and carriage return.
     public mutating func append(text: String) throws {
         appendSeparator()
+        var text = text
+        let copiedVerbatim = text.withUTF8 { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\\") }) else { return false }
+            buffer.append(contentsOf: bytes)
+            return true
+        }
+        if copiedVerbatim { return }
         for byte in text.utf8 {
             switch byte {
             case 0:
