@@ -63,7 +63,8 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = Body(type: type, title: title, status: status.code, detail: detail, errors: errors.isEmpty ? nil : errors)
+        let body = Body(
+            type: type, title: title, status: status.code, detail: detail, errors: errors.isEmpty ? nil : errors)
         var fields = headers
         fields[.contentType] = "application/problem+json"
         return Response(

@@ -5,7 +5,8 @@ import Postgres
 
 /// Where the database is: `--database-url`, else `DATABASE_URL`.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "libpq connection string or postgres:// URL (default: $DATABASE_URL).")
+    @Option(
+        name: .customLong("database-url"), help: "libpq connection string or postgres:// URL (default: $DATABASE_URL).")
     var databaseURL: String?
 
     @Option(help: "Connections in the pool (1–64).")

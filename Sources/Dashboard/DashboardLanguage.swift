@@ -17,7 +17,8 @@ public enum DashboardLanguage: String, Sendable, CaseIterable {
             (position, entry) -> (language: DashboardLanguage, quality: Double, position: Int)? in
             let parts = entry.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let tag = parts.first, let language = match(tag) else { return nil }
-            let quality = parts.dropFirst()
+            let quality =
+                parts.dropFirst()
                 .first { $0.hasPrefix("q=") }
                 .flatMap { Double($0.dropFirst(2)) } ?? 1
             return quality > 0 ? (language, quality, position) : nil

@@ -57,7 +57,8 @@ extension PostgresClient {
                         reason: "the transaction failed \(attempt) times with retryable errors"
                     )
                 }
-                logger.debug("postgres: retrying transaction", metadata: ["sqlstate": "\(error.sqlState?.rawValue ?? "")"])
+                logger.debug(
+                    "postgres: retrying transaction", metadata: ["sqlstate": "\(error.sqlState?.rawValue ?? "")"])
                 try await Task.sleep(for: .milliseconds(Int.random(in: 5...20) * attempt))
                 attempt += 1
             }

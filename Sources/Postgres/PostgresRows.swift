@@ -109,7 +109,8 @@ public struct PostgresRow: Sendable {
     }
 
     /// A `json` or `jsonb` column decoded into a `Decodable` value.
-    public func decodeJSON<T: Codable & Sendable>(_ type: T.Type = T.self, _ column: String) throws(PostgresError) -> T {
+    public func decodeJSON<T: Codable & Sendable>(_ type: T.Type = T.self, _ column: String) throws(PostgresError) -> T
+    {
         try decode(PostgresJSON<T>.self, column).value
     }
 

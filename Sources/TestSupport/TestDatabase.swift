@@ -75,7 +75,8 @@ public struct TestDatabase: Sendable {
     /// Drops the database, disconnecting whoever is still connected.
     public func drop() async throws {
         try await Self.onServer(server) { connection in
-            try connection.executeScript("DROP DATABASE IF EXISTS \(try connection.escapeIdentifier(name)) WITH (FORCE)")
+            try connection.executeScript(
+                "DROP DATABASE IF EXISTS \(try connection.escapeIdentifier(name)) WITH (FORCE)")
         }
     }
 

@@ -43,7 +43,8 @@ struct OperationsTests {
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.contentType] == "application/problem+json")
                 #expect(response.headers[.retryAfter] == "5")
-                let body = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                let body =
+                    try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
                 #expect(body?["status"] as? Int == 503)
                 #expect((body?["type"] as? String)?.hasSuffix("database-unavailable") == true)
             }

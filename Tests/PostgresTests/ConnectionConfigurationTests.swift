@@ -52,7 +52,8 @@ struct ConnectionConfigurationTests {
                 let rows = try await client.withConnection { connection in
                     let schema = try connection.escapeIdentifier("Region \"A\"; DROP")
                     try connection.executeScript("CREATE SCHEMA \(schema)")
-                    return try connection.query("SELECT nspname::text AS n FROM pg_namespace WHERE nspname = $1", ["Region \"A\"; DROP"])
+                    return try connection.query(
+                        "SELECT nspname::text AS n FROM pg_namespace WHERE nspname = $1", ["Region \"A\"; DROP"])
                 }
                 #expect(rows.count == 1)
             }

@@ -71,7 +71,8 @@ struct TransactionTests {
                     for _ in 0..<16 {
                         group.addTask {
                             try await client.withTransaction(isolation: .serializable, maxAttempts: 50) { connection in
-                                let n = try connection.query("SELECT n FROM counter WHERE id = 1")[0].decode(Int32.self, "n")
+                                let n = try connection.query("SELECT n FROM counter WHERE id = 1")[0].decode(
+                                    Int32.self, "n")
                                 try connection.query("UPDATE counter SET n = $1 WHERE id = 1", [n + 1])
                             }
                         }

@@ -74,9 +74,11 @@ struct MigrationTests {
     @Test func failingMigrationRollsBackAndNamesTheFile() async throws {
         try await TestDatabase.with(label: "migratefail") { database in
             try await database.withClient { client in
-                let broken = migrations + [
-                    Migration(version: 900, fileName: "900_broken.sql", sql: "CREATE TABLE half (id int); SELECT 1/0;")
-                ]
+                let broken =
+                    migrations + [
+                        Migration(
+                            version: 900, fileName: "900_broken.sql", sql: "CREATE TABLE half (id int); SELECT 1/0;")
+                    ]
                 let error = await #expect(throws: MigrationError.self) {
                     try await Migrator(client: client, logger: TestDatabase.logger).migrate(broken)
                 }
