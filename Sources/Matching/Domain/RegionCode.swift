@@ -70,3 +70,35 @@ public struct RegionCode: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     public static func < (lhs: RegionCode, rhs: RegionCode) -> Bool { lhs.digits < rhs.digits }
 }
+
+/// A service-area prefix: the 2, 4, 6, 9 or 12 leading digits that identify one region
+/// at its level. A household is inside when its 12-digit code starts with the prefix.
+public struct RegionScope: Sendable, Hashable, CustomStringConvertible {
+    public let prefix: String
+    public let level: RegionCode.Level
+
+    /// Accepts exactly 2, 4, 6, 9 or 12 digits forming a valid region code when padded.
+    public init?(prefix: String) {
+        guard let level = RegionCode.Level.allCases.first(where: { $0.prefixLength == prefix.utf8.count }),
+            let code = RegionCode(prefix + String(repeating: "0", count: 12 - prefix.utf8.count)),
+            code.level == level
+        else { return nil }
+        self.prefix = prefix
+        self.level = level
+    }
+
+    /// Whether `code` lies inside this scope.
+    public func contains(_ code: RegionCode) -> Bool { code.level >= level && code.digits.hasPrefix(prefix) }
+
+    public var description: String { prefix }
+}
+
+extension RegionCode {
+    /// This region as a scope prefix.
+    public var scope: RegionScope {
+        guard let scope = RegionScope(prefix: String(scopePrefix)) else {
+            preconditionFailure("a valid region code always has a valid scope prefix")
+        }
+        return scope
+    }
+}
