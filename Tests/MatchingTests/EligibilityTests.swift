@@ -17,10 +17,10 @@ struct EligibilityTests {
         ]
     )
 
-    static func household(id: Int64 = 1, region: String = "320508019044") -> Household {
+    static func household(id: Int64 = 1, region: String = "320508019044") throws -> Household {
         Household(
             id: id,
-            region: RegionCode(region) ?? RegionCode("110000000000")!,
+            region: try #require(RegionCode(region)),
             size: 2,
             statuses: [.dibao],
             flags: [.disabled],
@@ -44,19 +44,20 @@ struct EligibilityTests {
         )
     }
 
-    @Test func aFittingPairIsEligibleWithItsCategoryFit() {
+    @Test func aFittingPairIsEligibleWithItsCategoryFit() throws {
         #expect(
             Eligibility.evaluate(
-                need: Self.need(), household: Self.household(), offer: Self.offer(), context: Self.context)
+                need: Self.need(), household: try Self.household(), offer: Self.offer(), context: Self.context)
                 == .eligible(.exact))
         let general = Self.offer(category: 1)
         #expect(
-            Eligibility.evaluate(need: Self.need(), household: Self.household(), offer: general, context: Self.context)
+            Eligibility.evaluate(
+                need: Self.need(), household: try Self.household(), offer: general, context: Self.context)
                 == .eligible(.parent))
     }
 
-    @Test func everyFailingRuleIsReported() {
-        var household = Self.household(id: 7)
+    @Test func everyFailingRuleIsReported() throws {
+        var household = try Self.household(id: 7)
         household.consent = Consent(
             givenAt: Self.now.addingTimeInterval(-86_400 * 5), withdrawnAt: Self.now.addingTimeInterval(-3600))
         household.size = 6
@@ -82,27 +83,31 @@ struct EligibilityTests {
                 ]))
     }
 
-    @Test func duplicateAidInsideTheLookBackWindow() {
+    @Test func duplicateAidInsideTheLookBackWindow() throws {
         let verdict = Eligibility.evaluate(
-            need: Self.need(household: 7), household: Self.household(id: 7), offer: Self.offer(), context: Self.context)
+            need: Self.need(household: 7), household: try Self.household(id: 7), offer: Self.offer(),
+            context: Self.context)
         #expect(verdict == .ineligible([.duplicateAid]))
         var longAgo = Self.context
         longAgo.lookBackDays = 5
         #expect(
             Eligibility.evaluate(
-                need: Self.need(household: 7), household: Self.household(id: 7), offer: Self.offer(), context: longAgo)
+                need: Self.need(household: 7), household: try Self.household(id: 7), offer: Self.offer(),
+                context: longAgo)
                 == .eligible(.exact))
     }
 
-    @Test func banEndsAtItsDate() {
+    @Test func banEndsAtItsDate() throws {
         var offer = Self.offer()
         offer.charity = CharityStanding(status: .banned(until: Self.now.addingTimeInterval(86_400)))
         #expect(
-            Eligibility.evaluate(need: Self.need(), household: Self.household(), offer: offer, context: Self.context)
+            Eligibility.evaluate(
+                need: Self.need(), household: try Self.household(), offer: offer, context: Self.context)
                 == .ineligible([.charityNotActive]))
         offer.charity = CharityStanding(status: .banned(until: Self.now.addingTimeInterval(-1)))
         #expect(
-            Eligibility.evaluate(need: Self.need(), household: Self.household(), offer: offer, context: Self.context)
+            Eligibility.evaluate(
+                need: Self.need(), household: try Self.household(), offer: offer, context: Self.context)
                 == .eligible(.exact))
     }
 
@@ -119,21 +124,24 @@ struct EligibilityTests {
         }
         let sibling = Self.offer(scopes: ["110105101"])
         let verdict = Eligibility.evaluate(
-            need: Self.need(), household: Self.household(region: "110105100001"), offer: sibling, context: Self.context)
+            need: Self.need(), household: try Self.household(region: "110105100001"), offer: sibling,
+            context: Self.context)
         #expect(verdict == .ineligible([.outsideServiceArea]))
     }
 
-    @Test func circleCoversByDistance() {
+    @Test func circleCoversByDistance() throws {
         var offer = Self.offer(scopes: [])
         offer.serviceArea = ServiceArea(
             circle: .init(center: GeoPoint(latitude: 31.30, longitude: 120.70), radiusKilometres: 10))
         #expect(
-            Eligibility.evaluate(need: Self.need(), household: Self.household(), offer: offer, context: Self.context)
+            Eligibility.evaluate(
+                need: Self.need(), household: try Self.household(), offer: offer, context: Self.context)
                 == .eligible(.exact))
         offer.serviceArea = ServiceArea(
             circle: .init(center: GeoPoint(latitude: 31.30, longitude: 120.70), radiusKilometres: 9))
         #expect(
-            Eligibility.evaluate(need: Self.need(), household: Self.household(), offer: offer, context: Self.context)
+            Eligibility.evaluate(
+                need: Self.need(), household: try Self.household(), offer: offer, context: Self.context)
                 == .ineligible([.outsideServiceArea]))
     }
 }

@@ -27,7 +27,7 @@ struct ScoringTests {
         #expect(abs(WeightPolicy.standard.weights.values.reduce(0, +) - 1) < 1e-12)
     }
 
-    @Test func factorOrderings() {
+    @Test func factorOrderings() throws {
         let now = EligibilityTests.now
         var need = EligibilityTests.need()
         need.urgency = 5
@@ -35,7 +35,7 @@ struct ScoringTests {
         need.isEmergency = true
         #expect(ScoreFactors.urgency(need) == 1)
         #expect(urgent < 1)
-        var household = EligibilityTests.household()
+        var household = try EligibilityTests.household()
         household.flags = []
         let values: [Double] = [[.tekun], [.dibao], [.dibaoEdge], [.temporary]].map {
             (statuses: Set<AssistanceStatus>) in
@@ -80,7 +80,7 @@ struct ScoringTests {
     @Test func breakdownEncodesWithScore() throws {
         let scorer = Scorer(policy: .standard, context: EligibilityTests.context)
         let breakdown = scorer.breakdown(
-            need: EligibilityTests.need(), household: EligibilityTests.household(), offer: EligibilityTests.offer(),
+            need: EligibilityTests.need(), household: try EligibilityTests.household(), offer: EligibilityTests.offer(),
             fit: .exact)
         let json = try JSONEncoder().encode(breakdown)
         let object = try JSONSerialization.jsonObject(with: json) as? [String: Any]
@@ -97,7 +97,7 @@ struct ScoringTests {
         var households: [Int64: Household] = [:]
         var needs: [Need] = []
         for id in Int64(1)...300 {
-            var household = EligibilityTests.household(id: id, region: regions[Int(id) % regions.count])
+            var household = try EligibilityTests.household(id: id, region: regions[Int(id) % regions.count])
             household.location = GeoPoint(
                 latitude: 31.2 + Double.random(in: 0...0.2, using: &generator),
                 longitude: 120.5 + Double.random(in: 0...0.2, using: &generator))
