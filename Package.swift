@@ -75,6 +75,7 @@ let package = Package(
                 "API",
                 "Dashboard",
                 "Store",
+                "Matching",
                 "Postgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the database layer (used by scripts/bench).",
-        subcommands: [RoundTrips.self, Copy.self]
+        subcommands: [RoundTrips.self, Copy.self, ScoringBenchCommand.self]
     )
 
     /// Round trips per second through the pool, with several callers sharing it.

@@ -115,29 +115,45 @@ public struct TransportationProblem: Sendable, Equatable {
         let sortedOffers = offers.sorted { $0.id < $1.id }
         for (position, offer) in sortedOffers.enumerated() { offerIndex[offer.id] = Int32(position) }
 
-        var keyed: [(need: Int32, offer: Int32, score: Int64, index: Int)] = []
-        keyed.reserveCapacity(edges.count)
+        let needPosition = IDIndex(sortedIDs: sortedNeeds.map(\.id), fallback: needIndex)
+        let offerPosition = IDIndex(sortedIDs: sortedOffers.map(\.id), fallback: offerIndex)
+        var inputNeeds = [Int32](repeating: 0, count: edges.count)
+        var inputOffers = [Int32](repeating: 0, count: edges.count)
+        var start = [Int32](repeating: 0, count: sortedNeeds.count + 1)
         for (index, edge) in edges.enumerated() {
-            guard let need = needIndex[edge.needID] else { throw .unknownNeed(edgeIndex: index, needID: edge.needID) }
-            guard let offer = offerIndex[edge.offerID] else {
+            guard let need = needPosition[edge.needID] else {
+                throw .unknownNeed(edgeIndex: index, needID: edge.needID)
+            }
+            guard let offer = offerPosition[edge.offerID] else {
                 throw .unknownOffer(edgeIndex: index, offerID: edge.offerID)
             }
             guard (0...Self.maximumScore).contains(edge.scoreMicro) else {
                 throw .scoreOutOfRange(edgeIndex: index, scoreMicro: edge.scoreMicro)
             }
-            keyed.append((need, offer, edge.scoreMicro, index))
-        }
-        keyed.sort { ($0.need, $0.offer, $0.index) < ($1.need, $1.offer, $1.index) }
-        var start = [Int32](repeating: 0, count: sortedNeeds.count + 1)
-        for (position, edge) in keyed.enumerated() {
-            if position > 0, keyed[position - 1].need == edge.need, keyed[position - 1].offer == edge.offer {
-                throw .duplicatePair(
-                    edgeIndex: edge.index, needID: sortedNeeds[Int(edge.need)].id,
-                    offerID: sortedOffers[Int(edge.offer)].id)
-            }
-            start[Int(edge.need) + 1] += 1
+            inputNeeds[index] = need
+            inputOffers[index] = offer
+            start[Int(need) + 1] += 1
         }
         for need in 0..<sortedNeeds.count { start[need + 1] += start[need] }
+        // A counting sort by need, then each need's few edges by offer: linear, where one
+        // global sort of tens of millions of edges would dominate loading an instance.
+        var cursor = start
+        var order = [Int32](repeating: 0, count: edges.count)
+        for index in 0..<edges.count {
+            let need = Int(inputNeeds[index])
+            order[Int(cursor[need])] = Int32(index)
+            cursor[need] += 1
+        }
+        for need in 0..<sortedNeeds.count {
+            let range = Int(start[need])..<Int(start[need + 1])
+            order[range].sort { (inputOffers[Int($0)], $0) < (inputOffers[Int($1)], $1) }
+            for position in range.dropFirst()
+            where inputOffers[Int(order[position])] == inputOffers[Int(order[position - 1])] {
+                let duplicate = edges[Int(order[position])]
+                throw .duplicatePair(
+                    edgeIndex: Int(order[position]), needID: duplicate.needID, offerID: duplicate.offerID)
+            }
+        }
 
         needIDs = sortedNeeds.map(\.id)
         needQuantities = sortedNeeds.map(\.quantity)
@@ -147,8 +163,8 @@ public struct TransportationProblem: Sendable, Equatable {
         householdIDs = sortedHouseholds.map(\.id)
         householdCaps = sortedHouseholds.map(\.cap)
         edgeStart = start
-        edgeOffers = keyed.map(\.offer)
-        edgeScores = keyed.map(\.score)
+        edgeOffers = order.map { inputOffers[Int($0)] }
+        edgeScores = order.map { edges[Int($0)].scoreMicro }
     }
 
     public var needCount: Int { needIDs.count }
@@ -217,5 +233,30 @@ public struct Assignment: Sendable, Equatable {
             problems.append("household \(problem.householdIDs[household]) gets \(householdLoad[household]) > cap")
         }
         return problems
+    }
+}
+
+/// Positions of ids in their sorted order: an offset when the ids form one dense range (as in
+/// generated and exported instances), the dictionary otherwise.
+private struct IDIndex {
+    private let first: Int64
+    private let count: Int64
+    private let isDense: Bool
+    private let positions: [Int64: Int32]
+
+    init(sortedIDs: [Int64], fallback: [Int64: Int32]) {
+        let first = sortedIDs.first ?? 0
+        let count = Int64(sortedIDs.count)
+        let isDense = sortedIDs.last.map { $0 &- first == count - 1 } ?? true
+        self.first = first
+        self.count = count
+        self.isDense = isDense
+        positions = isDense ? [:] : fallback
+    }
+
+    subscript(id: Int64) -> Int32? {
+        guard isDense else { return positions[id] }
+        let offset = id &- first
+        return offset >= 0 && offset < count ? Int32(offset) : nil
     }
 }

@@ -15,7 +15,8 @@ public struct BatchScorer: Sendable {
         var category: Int64
         var home: SIMD3<Double>
         var hasHome: Bool
-        var regionTruncations: (UInt64, UInt64, UInt64, UInt64, UInt64)
+        /// The household's region code cut to each level's prefix, indexed by level (1…5).
+        var regionPrefixes: SIMD8<UInt64>
     }
 
     private struct OfferColumn {
@@ -25,14 +26,19 @@ public struct BatchScorer: Sendable {
         var centre: SIMD3<Double>
         var chordRadius: Double
         var hasCircle: Bool
-        var scopeStart: Int32
-        var scopeEnd: Int32
+        /// The first listed scope inline (level 0 when none), the rest in the shared arrays.
+        var firstScopePrefix: UInt64
+        var firstScopeLevel: Int32
+        var moreScopesStart: Int32
+        var moreScopesEnd: Int32
     }
 
     private let needColumns: [NeedColumn]
     private let offerColumns: [OfferColumn]
     private let scopePrefixes: [UInt64]
     private let scopeLevels: [UInt8]
+    /// Region proximity by scope level, 0 for "no scope".
+    private let levelProximity: SIMD8<Double>
     private let proximityWeight: Double
     private let exactFitMicro: Int64
     private let parentFitMicro: Int64
@@ -67,14 +73,17 @@ public struct BatchScorer: Sendable {
                 category: need.categoryID,
                 home: household?.location?.unitVector ?? .zero,
                 hasHome: household?.location != nil,
-                regionTruncations: (code / 10_000_000_000, code / 100_000_000, code / 1_000_000, code / 1_000, code)
+                regionPrefixes: SIMD8(
+                    UInt64.max, code / 10_000_000_000, code / 100_000_000, code / 1_000_000, code / 1_000, code,
+                    UInt64.max, UInt64.max)
             )
         }
         var prefixes: [UInt64] = []
         var levels: [UInt8] = []
         offerColumns = offers.map { offer in
+            let scopes = offer.serviceArea.scopes
             let start = Int32(prefixes.count)
-            for scope in offer.serviceArea.scopes {
+            for scope in scopes.dropFirst() {
                 prefixes.append(UInt64(scope.prefix) ?? 0)
                 levels.append(UInt8(scope.level.rawValue))
             }
@@ -85,12 +94,19 @@ public struct BatchScorer: Sendable {
                 centre: offer.serviceArea.circle?.center.unitVector ?? .zero,
                 chordRadius: offer.serviceArea.circle?.unitChordRadius ?? 0,
                 hasCircle: offer.serviceArea.circle != nil,
-                scopeStart: start,
-                scopeEnd: Int32(prefixes.count)
+                firstScopePrefix: scopes.first.flatMap { UInt64($0.prefix) } ?? UInt64.max,
+                firstScopeLevel: Int32(scopes.first?.level.rawValue ?? 0),
+                moreScopesStart: start,
+                moreScopesEnd: Int32(prefixes.count)
             )
         }
         scopePrefixes = prefixes
         scopeLevels = levels
+        var proximityByLevel = SIMD8<Double>(repeating: 0)
+        for level in RegionCode.Level.allCases {
+            proximityByLevel[level.rawValue] = ScoreFactors.regionProximity(level)
+        }
+        levelProximity = proximityByLevel
         proximityWeight = policy.weight(.proximity)
         exactFitMicro = micro(.categoryFit, ScoreFactors.categoryFit(.exact))
         parentFitMicro = micro(.categoryFit, ScoreFactors.categoryFit(.parent))
@@ -119,27 +135,18 @@ public struct BatchScorer: Sendable {
 
     @inline(__always)
     private func score(_ need: NeedColumn, _ offer: OfferColumn) -> Int64 {
-        var proximity = 0.0
-        if offer.hasCircle, need.hasHome {
-            proximity = ScoreFactors.circleProximity(
-                home: need.home, centre: offer.centre, chordRadius: offer.chordRadius)
-        }
-        var scope = Int(offer.scopeStart)
-        while scope < Int(offer.scopeEnd) {
-            let level = scopeLevels[scope]
-            let truncated: UInt64
-            switch level {
-            case 1: truncated = need.regionTruncations.0
-            case 2: truncated = need.regionTruncations.1
-            case 3: truncated = need.regionTruncations.2
-            case 4: truncated = need.regionTruncations.3
-            default: truncated = need.regionTruncations.4
+        let circle = ScoreFactors.circleProximity(home: need.home, centre: offer.centre, chordRadius: offer.chordRadius)
+        var proximity = offer.hasCircle && need.hasHome ? circle : 0
+        let level = Int(offer.firstScopeLevel)
+        let region = need.regionPrefixes[level] == offer.firstScopePrefix ? levelProximity[level] : 0
+        proximity = max(proximity, region)
+        if offer.moreScopesEnd > offer.moreScopesStart {
+            for scope in Int(offer.moreScopesStart)..<Int(offer.moreScopesEnd) {
+                let level = Int(scopeLevels[scope])
+                if need.regionPrefixes[level] == scopePrefixes[scope] {
+                    proximity = max(proximity, levelProximity[level])
+                }
             }
-            if truncated == scopePrefixes[scope] {
-                proximity = max(
-                    proximity, ScoreFactors.regionProximity(RegionCode.Level(rawValue: Int(level)) ?? .village))
-            }
-            scope += 1
         }
         let fit = offer.category == need.category ? exactFitMicro : parentFitMicro
         let deadline = offer.availableFrom > need.neededBy ? 0 : need.deadlineMicro

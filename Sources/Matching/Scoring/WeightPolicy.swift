@@ -49,7 +49,9 @@ public struct WeightPolicy: Sendable, Equatable, Codable {
             guard weight.isFinite else { throw .notFinite(factor) }
             guard weight >= 0 else { throw .negativeWeight(factor) }
         }
-        let total = weights.values.reduce(0, +)
+        // Summed in the fixed factor order: a dictionary's order changes from process to
+        // process, and floating-point addition is not associative.
+        let total = ScoreFactor.allCases.reduce(0) { $0 + (weights[$1] ?? 0) }
         guard total > 0 else { throw .noPositiveWeight }
         self.name = name
         self.version = version
