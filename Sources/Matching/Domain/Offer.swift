@@ -17,6 +17,13 @@ public struct ServiceArea: Sendable, Equatable {
         public var unitChordRadius: Double {
             2 * sin(min(radiusKilometres / GeoPoint.earthRadiusKilometres, .pi) / 2)
         }
+
+        /// 1 / ``unitChordRadius`` (0 for a zero radius, which then scores as the centre):
+        /// scoring multiplies by it rather than divide per pair.
+        public var inverseUnitChordRadius: Double {
+            let chord = unitChordRadius
+            return chord > 0 ? 1 / chord : 0
+        }
     }
 
     public var scopes: [RegionScope]

@@ -24,7 +24,7 @@ public struct BatchScorer: Sendable {
         var category: Int64
         var availableFrom: Double
         var centre: SIMD3<Double>
-        var chordRadius: Double
+        var inverseChordRadius: Double
         var hasCircle: Bool
         /// The first listed scope inline (level 0 when none), the rest in the shared arrays.
         var firstScopePrefix: UInt64
@@ -92,7 +92,7 @@ public struct BatchScorer: Sendable {
                 category: offer.categoryID,
                 availableFrom: offer.availableFrom.timeIntervalSinceReferenceDate,
                 centre: offer.serviceArea.circle?.center.unitVector ?? .zero,
-                chordRadius: offer.serviceArea.circle?.unitChordRadius ?? 0,
+                inverseChordRadius: offer.serviceArea.circle?.inverseUnitChordRadius ?? 0,
                 hasCircle: offer.serviceArea.circle != nil,
                 firstScopePrefix: scopes.first.flatMap { UInt64($0.prefix) } ?? UInt64.max,
                 firstScopeLevel: Int32(scopes.first?.level.rawValue ?? 0),
@@ -135,7 +135,8 @@ public struct BatchScorer: Sendable {
 
     @inline(__always)
     private func score(_ need: NeedColumn, _ offer: OfferColumn) -> Int64 {
-        let circle = ScoreFactors.circleProximity(home: need.home, centre: offer.centre, chordRadius: offer.chordRadius)
+        let circle = ScoreFactors.circleProximity(
+            home: need.home, centre: offer.centre, inverseChordRadius: offer.inverseChordRadius)
         var proximity = offer.hasCircle && need.hasHome ? circle : 0
         let level = Int(offer.firstScopeLevel)
         let region = need.regionPrefixes[level] == offer.firstScopePrefix ? levelProximity[level] : 0

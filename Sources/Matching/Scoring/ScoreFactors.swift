@@ -38,7 +38,7 @@ public enum ScoreFactors {
             value = circleProximity(
                 home: location.unitVector,
                 centre: circle.center.unitVector,
-                chordRadius: circle.unitChordRadius
+                inverseChordRadius: circle.inverseUnitChordRadius
             )
         }
         if let scope = area.narrowestScope(containing: household.region) {
@@ -48,10 +48,10 @@ public enum ScoreFactors {
     }
 
     @inline(__always)
-    static func circleProximity(home: SIMD3<Double>, centre: SIMD3<Double>, chordRadius: Double) -> Double {
+    static func circleProximity(home: SIMD3<Double>, centre: SIMD3<Double>, inverseChordRadius: Double) -> Double {
         let delta = home - centre
         let chord = (delta * delta).sum().squareRoot()
-        return chordRadius > 0 ? min(max(1 - chord / chordRadius, 0), 1) : 1
+        return min(max(1 - chord * inverseChordRadius, 0), 1)
     }
 
     static func regionProximity(_ level: RegionCode.Level) -> Double { Double(level.rawValue) / 5 }
