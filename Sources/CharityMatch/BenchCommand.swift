@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Matching
 import Postgres
 
 /// `charity-match bench …`: the measurements behind the figures in closing notes.
@@ -144,21 +145,6 @@ struct BenchCommand: AsyncParsableCommand {
             }
             try handle.write(contentsOf: Data(chunk.utf8))
         }
-    }
-}
-
-/// A tiny deterministic generator, so runs pick the same keys.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
 

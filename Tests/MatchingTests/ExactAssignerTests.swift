@@ -35,7 +35,7 @@ struct ExactAssignerTests {
     }
 
     @Test func smallInstancesMatchBruteForceAndBeatGreedy() throws {
-        var random = SeededRandom(seed: 2026)
+        var random = SplitMix64(seed: 2026)
         for round in 0..<3000 {
             let instance = RandomInstance.tiny(&random, withHouseholds: round % 2 == 1)
             let problem = try instance.problem()
@@ -49,7 +49,7 @@ struct ExactAssignerTests {
     }
 
     @Test func shuffledInputGivesTheSameUnits() throws {
-        var random = SeededRandom(seed: 77)
+        var random = SplitMix64(seed: 77)
         for round in 0..<300 {
             let instance = RandomInstance.medium(&random, needs: 40, withHouseholds: round % 2 == 0)
             let reference = ExactAssigner.assign(try instance.problem())
@@ -59,7 +59,7 @@ struct ExactAssignerTests {
     }
 
     @Test func threadCountDoesNotChangeTheAnswer() throws {
-        var random = SeededRandom(seed: 5)
+        var random = SplitMix64(seed: 5)
         let problem = try RandomInstance.medium(&random, needs: 12_000, withHouseholds: true).problem()
         let single = ExactAssigner.assign(problem, parallelism: 1)
         let parallel = ExactAssigner.assign(problem, parallelism: 2)
@@ -68,7 +68,7 @@ struct ExactAssignerTests {
 
     @Test(arguments: [false, true])
     func largerInstanceIsOptimalByResidualCertificate(withHouseholds: Bool) throws {
-        var random = SeededRandom(seed: withHouseholds ? 11 : 12)
+        var random = SplitMix64(seed: withHouseholds ? 11 : 12)
         let problem = try RandomInstance.medium(&random, needs: 2500, withHouseholds: withHouseholds).problem()
         let exact = ExactAssigner.assign(problem)
         let greedy = GreedyAssigner.assign(problem)
@@ -91,21 +91,6 @@ struct ExactAssignerTests {
     }
 }
 
-/// SplitMix64: a small, seeded generator so every test instance is the same on every run.
-private struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
-
 /// An instance as a caller would hand it over, before canonical ordering.
 private struct RandomInstance {
     var needs: [TransportationProblem.NeedInput]
@@ -117,7 +102,7 @@ private struct RandomInstance {
         try TransportationProblem(needs: needs, offers: offers, households: households, edges: edges)
     }
 
-    func shuffled(_ random: inout SeededRandom) -> RandomInstance {
+    func shuffled(_ random: inout SplitMix64) -> RandomInstance {
         RandomInstance(
             needs: needs.shuffled(using: &random), offers: offers.shuffled(using: &random),
             households: households.shuffled(using: &random), edges: edges.shuffled(using: &random))
@@ -125,7 +110,7 @@ private struct RandomInstance {
 
     /// At most 4 needs, 3 offers and 6 edges, with ties, zero scores, zero capacities and
     /// (optionally) households whose caps may bind or be 0.
-    static func tiny(_ random: inout SeededRandom, withHouseholds: Bool) -> RandomInstance {
+    static func tiny(_ random: inout SplitMix64, withHouseholds: Bool) -> RandomInstance {
         let scores: [Int64] = [0, 250_000, 500_000, 500_000, 750_000, 1_000_000]
         let needCount = Int.random(in: 1...4, using: &random)
         let offerCount = Int.random(in: 1...3, using: &random)
@@ -153,7 +138,7 @@ private struct RandomInstance {
     /// Needs and offers on a line, each need eligible for a few offers nearby, so the
     /// instance has components of every size.
     static func medium(
-        _ random: inout SeededRandom, needs needCount: Int, withHouseholds: Bool
+        _ random: inout SplitMix64, needs needCount: Int, withHouseholds: Bool
     ) -> RandomInstance {
         let offerCount = max(2, needCount / 5)
         let households =

@@ -86,7 +86,7 @@ struct InstanceGeneratorTests {
     /// with brute force on points bunched in a corner, spread out, and stacked on one spot.
     @Test(arguments: [0.02, 0.3, 0.0])
     func gridSearchFindsTheNearestOffers(spread: Double) {
-        var random = InstanceGenerator.SplitMix64(seed: 77)
+        var random = SplitMix64(seed: 77)
         let points = (0..<2_000).map { index in
             index.isMultiple(of: 3)
                 ? InstanceGenerator.Point(x: random.unit(), y: random.unit())

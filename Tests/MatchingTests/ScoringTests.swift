@@ -59,7 +59,7 @@ struct ScoringTests {
     }
 
     @Test func breakdownPartsSumToTheScoreAndStayWithinOne() throws {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<2000 {
             var weights: [ScoreFactor: Double] = [:]
             for factor in ScoreFactor.allCases { weights[factor] = Double.random(in: 0...1, using: &generator) }
@@ -90,7 +90,7 @@ struct ScoringTests {
     }
 
     @Test func batchScoresEqualBreakdownsToTheMillionth() throws {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let context = EligibilityTests.context
         let scorer = Scorer(policy: .standard, context: context)
         let regions = ["320508019044", "320508019045", "320508020001", "320509001001"]
@@ -144,20 +144,5 @@ struct ScoringTests {
         #expect(expected.count > 1000)
         let batch = BatchScorer(needs: needs, households: households, offers: offers, scorer: scorer)
         #expect(batch.scores(pairStart: start, pairOffers: pairOffers) == expected)
-    }
-}
-
-/// SplitMix64, so tests draw the same numbers on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }
