@@ -63,7 +63,7 @@ public final class PostgresConnection: @unchecked Sendable {
         self.logger = logger
         self.noticeSink = NoticeSink(logger: logger)
         PQsetClientEncoding(handle, "UTF8")
-        PQsetNoticeProcessor(handle, noticeProcessor, Unmanaged.passUnretained(noticeSink).toOpaque())
+        PQsetNoticeReceiver(handle, noticeReceiver, Unmanaged.passUnretained(noticeSink).toOpaque())
     }
 
     deinit {
@@ -77,7 +77,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// True while the connection is open and not inside a transaction, so the pool may lend
     /// it to the next caller.
     var isReusable: Bool {
-        !serverEndedSession && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        !serverEndedSession && !noticeSink.sessionEnded && PQstatus(handle) == CONNECTION_OK
+            && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
     /// Reads whatever the server sent while the connection sat idle, so a backend that was
@@ -88,7 +89,7 @@ public final class PostgresConnection: @unchecked Sendable {
             guard PQstatus(handle) == CONNECTION_OK else { return false }
             var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
             guard poll(&descriptor, 1, 0) > 0 else { return true }
-            guard PQconsumeInput(handle) == 1 else { return false }
+            guard PQconsumeInput(handle) == 1, !noticeSink.sessionEnded else { return false }
         }
         return PQstatus(handle) == CONNECTION_OK
     }
@@ -289,15 +290,23 @@ private struct PreparedKey: Hashable {
     let types: [UInt32]
 }
 
+/// Receives the server's notices. A FATAL message that arrives while the connection sits
+/// idle (a terminated backend says goodbye before closing the socket) also lands here, and
+/// marks the session as over. Only the thread using the connection touches it.
 private final class NoticeSink: @unchecked Sendable {
     let logger: Logger
+    var sessionEnded = false
+
     init(logger: Logger) { self.logger = logger }
 }
 
-private func noticeProcessor(_ argument: UnsafeMutableRawPointer?, _ message: UnsafePointer<CChar>?) {
-    guard let argument, let message else { return }
+private func noticeReceiver(_ argument: UnsafeMutableRawPointer?, _ raw: OpaquePointer?) {
+    guard let argument, let raw else { return }
     let sink = Unmanaged<NoticeSink>.fromOpaque(argument).takeUnretainedValue()
-    sink.logger.notice("postgres: \(String(cString: message).trimmingWhitespace())")
+    let severity = PQresultErrorField(raw, Int32(UInt8(ascii: "V"))).map { String(cString: $0) } ?? "NOTICE"
+    let message = PQresultErrorField(raw, Int32(UInt8(ascii: "M"))).map { String(cString: $0) } ?? ""
+    if severity == "FATAL" || severity == "PANIC" { sink.sessionEnded = true }
+    sink.logger.notice("postgres \(severity.lowercased()): \(message)")
 }
 
 /// Passes `strings` to C as an array of `char *` (NULL entries for `nil`), terminated by a

@@ -89,15 +89,17 @@ public struct TestDatabase: Sendable {
 
     /// Runs `body` on a connection to the server's maintenance database (`DATABASE_URL`),
     /// for what a test must do outside its own database, such as terminating a backend.
-    public static func onServer(
+    @discardableResult
+    public static func onServer<T: Sendable>(
         _ server: ConnectionConfiguration? = nil,
-        _ body: @escaping @Sendable (PostgresConnection) throws -> Void
-    ) async throws {
+        _ body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
         let configuration = try server ?? serverConfiguration()
         let client = PostgresClient(configuration: configuration, options: .init(maxConnections: 1), logger: logger)
         do {
-            try await client.withConnection(body)
+            let result = try await client.withConnection(body)
             await client.shutdown()
+            return result
         } catch {
             await client.shutdown()
             throw error

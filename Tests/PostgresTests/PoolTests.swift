@@ -84,14 +84,16 @@ struct PoolTests {
         try await TestDatabase.with(label: "terminate") { database in
             try await database.withClient(options: .init(maxConnections: 1)) { client in
                 let victim = try await client.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
-                try await TestDatabase.onServer { connection in
+                let gone = try await TestDatabase.onServer { connection in
                     try connection.query("SELECT pg_terminate_backend($1)", [victim])
-                    for _ in 0..<100 {
+                    for _ in 0..<500 {
                         let alive = try connection.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [victim])
-                        if alive.isEmpty { return }
+                        if alive.isEmpty { return true }
                         usleep(20_000)
                     }
+                    return false
                 }
+                try #require(gone, "the terminated backend did not exit within 10 s")
                 let fresh = try await client.query("SELECT pg_backend_pid() AS pid")[0].decode(Int32.self, "pid")
                 #expect(fresh != victim)
             }

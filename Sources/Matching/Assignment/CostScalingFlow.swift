@@ -13,6 +13,8 @@ struct FlowEntry {
     var arc: Int32
     var head: Int32
     var cost: Int32
+    /// The need's arc to the offer, whose residual is the truth for the pair.
+    var forward: Int32
 }
 
 /// Minimum-cost flow by Goldberg's cost-scaling push–relabel method, on a residual network
@@ -30,6 +32,9 @@ struct FlowEntry {
 /// (the last node). Each offer's arcs are the reverses of the arcs entering it, then its arc
 /// to the sink. An offer's residual arcs back to needs are the few that carry flow among
 /// hundreds, so each offer keeps them in a list of its own and never scans the rest.
+/// A need–offer pair's state lives in the need's arc alone (its reverse's residual field
+/// stays 0, see ``syncReverseArcs(of:)``), so a push from a need never touches the offer's
+/// far-away half of the array.
 ///
 /// The caller fills ``firstArc``, ``arcs`` and the node supplies in ``excess`` (summing to
 /// zero, with a feasible flow existing), then calls ``solve()``; afterwards the flow on a
@@ -53,8 +58,6 @@ final class CostScalingFlow {
     /// The offers' flow lists: entry `k` of offer `o` is `flowArcs[firstArc[o] − flowBase + k]`
     /// for `k < flowCount[o − offerNodes.lowerBound]`.
     let flowArcs: UnsafeMutablePointer<FlowEntry>
-    /// Position in its offer's flow list of each reverse arc that is in one, by `arc − flowBase`.
-    let flowSlot: UnsafeMutablePointer<Int32>
     let flowCount: UnsafeMutablePointer<Int32>
     let flowBase: Int
     /// Each node's best arc at its last full relabel scan (-1: none known), and the best value
@@ -94,7 +97,6 @@ final class CostScalingFlow {
         flowBase = Int(firstArc[offerNodes.lowerBound])
         let flowLength = Int(firstArc[offerNodes.upperBound]) - flowBase
         flowArcs = .allocate(capacity: flowLength)
-        flowSlot = .allocate(capacity: flowLength)
         flowCount = .allocate(capacity: offerNodes.count)
         flowCount.initialize(repeating: 0, count: offerNodes.count)
         relabelBest = .allocate(capacity: nodeCount)
@@ -106,7 +108,7 @@ final class CostScalingFlow {
     }
 
     deinit {
-        for buffer in [firstArc, currentArc, activeQueue, flowSlot, flowCount, rank, bucketHead, bucketNext] {
+        for buffer in [firstArc, currentArc, activeQueue, flowCount, rank, bucketHead, bucketNext] {
             buffer.deallocate()
         }
         bucketPrevious.deallocate()
@@ -154,11 +156,10 @@ final class CostScalingFlow {
 
     /// Records that the reverse arc `reverse` of `offer` now carries flow back to `need`.
     @inline(__always)
-    private func addFlowArc(_ reverse: Int, offer: Int, need: Int, cost: Int32) {
+    private func addFlowArc(_ reverse: Int, forward: Int, offer: Int, need: Int, cost: Int32) {
         let local = offer - offerNodes.lowerBound
         let slot = Int(firstArc[offer]) - flowBase + Int(flowCount[local])
-        flowArcs[slot] = FlowEntry(arc: Int32(reverse), head: Int32(need), cost: cost)
-        flowSlot[reverse - flowBase] = Int32(slot)
+        flowArcs[slot] = FlowEntry(arc: Int32(reverse), head: Int32(need), cost: cost, forward: Int32(forward))
         flowCount[local] += 1
     }
 
@@ -169,26 +170,36 @@ final class CostScalingFlow {
         flowCount[local] -= 1
         let moved = flowArcs[Int(firstArc[offer]) - flowBase + Int(flowCount[local])]
         flowArcs[slot] = moved
-        flowSlot[Int(moved.arc) - flowBase] = Int32(slot)
     }
 
-    /// Moves `amount` along `arc` from `tail` to `target`, keeping the offers' lists.
+    /// Moves `amount` along `arc` from `tail` to `target`, for an arc that is not part of a
+    /// need–offer pair (those keep their residual on the need's side only: the offer's
+    /// reverse arc holds a stale value and its residual is `pairTotal − forward residual`).
     @inline(__always)
     private func push(_ amount: Int32, along arc: Int, from tail: Int, to target: Int) {
         arcs[arc].residual -= amount
         let reverse = Int(arcs[arc].pair)
         let before = arcs[reverse].residual
         arcs[reverse].residual = before + amount
-        if before == 0 {
-            if !isOffer(target) {
-                relabelBest[target] = -1
-            } else if tail < offerNodes.lowerBound {
-                addFlowArc(reverse, offer: target, need: tail, cost: -arcs[arc].cost)
-            }
+        if before == 0, !isOffer(target) { relabelBest[target] = -1 }
+        addExcess(Int64(amount), to: target)
+    }
+
+    /// Moves `amount` along a need's arc to an offer, whose residual before is `capacity`.
+    @inline(__always)
+    private func pushToOffer(_ amount: Int32, along arc: Int, capacity: Int32, from need: Int, to offer: Int) {
+        arcs[arc].residual = capacity - amount
+        if capacity == arcs[arc].pairTotal {
+            addFlowArc(Int(arcs[arc].pair), forward: arc, offer: offer, need: need, cost: -arcs[arc].cost)
         }
+        addExcess(Int64(amount), to: offer)
+    }
+
+    @inline(__always)
+    private func addExcess(_ amount: Int64, to target: Int) {
         let targetExcess = excess[target]
-        excess[target] = targetExcess + Int64(amount)
-        if targetExcess <= 0, targetExcess + Int64(amount) > 0 { enqueue(target) }
+        excess[target] = targetExcess + amount
+        if targetExcess <= 0, targetExcess + amount > 0 { enqueue(target) }
     }
 
     /// Turns an ε·α-optimal flow into an ε-optimal one: saturate every arc of negative
@@ -233,10 +244,10 @@ final class CostScalingFlow {
                         slot += 1
                         continue
                     }
-                    let arc = Int(entry.arc)
-                    let amount = arcs[arc].residual
-                    arcs[arc].residual = 0
-                    arcs[Int(arcs[arc].pair)].residual += amount
+                    let forward = Int(entry.forward)
+                    let total = arcs[forward].pairTotal
+                    let amount = total - arcs[forward].residual
+                    arcs[forward].residual = total
                     excess[node] -= Int64(amount)
                     excess[target] += Int64(amount)
                     removeFlowArc(atSlot: slot, offer: node)
@@ -253,10 +264,12 @@ final class CostScalingFlow {
                 guard Int64(arcs[arc].cost) * scale + nodePrice - price[target] < 0 else { continue }
                 arcs[arc].residual = 0
                 let reverse = Int(arcs[arc].pair)
-                let before = arcs[reverse].residual
-                arcs[reverse].residual = before + capacity
-                if before == 0, node < offerNodes.lowerBound, isOffer(target) {
-                    addFlowArc(reverse, offer: target, need: node, cost: -arcs[arc].cost)
+                if node < offerNodes.lowerBound, isOffer(target) {
+                    if capacity == arcs[arc].pairTotal {
+                        addFlowArc(reverse, forward: arc, offer: target, need: node, cost: -arcs[arc].cost)
+                    }
+                } else {
+                    arcs[reverse].residual += capacity
                 }
                 excess[node] -= Int64(capacity)
                 excess[target] += Int64(capacity)
@@ -272,6 +285,7 @@ final class CostScalingFlow {
         var arc = Int(currentArc[node])
         let first = Int(firstArc[node])
         let end = Int(firstArc[node + 1])
+        let isNeedSide = node < offerNodes.lowerBound
         while true {
             while arc < end {
                 let capacity = arcs[arc].residual
@@ -279,7 +293,11 @@ final class CostScalingFlow {
                     let target = Int(arcs[arc].head)
                     if Int64(arcs[arc].cost) * scale + nodePrice - price[target] < 0 {
                         let amount = Int32(truncatingIfNeeded: min(nodeExcess, Int64(capacity)))
-                        push(amount, along: arc, from: node, to: target)
+                        if isNeedSide, isOffer(target) {
+                            pushToOffer(amount, along: arc, capacity: capacity, from: node, to: target)
+                        } else {
+                            push(amount, along: arc, from: node, to: target)
+                        }
                         nodeExcess -= Int64(amount)
                         if nodeExcess == 0 { break }
                     }
@@ -329,20 +347,31 @@ final class CostScalingFlow {
         let sinkArc = Int(firstArc[node + 1]) - 1
         let listStart = Int(firstArc[node]) - flowBase - 1
         let local = node - offerNodes.lowerBound
-        let sinkEntry = FlowEntry(arc: Int32(sinkArc), head: Int32(sink), cost: 0)
         while true {
             while position <= Int(flowCount[local]) {
-                let entry = position == 0 ? sinkEntry : flowArcs[listStart + position]
+                if position == 0 {
+                    let capacity = arcs[sinkArc].residual
+                    if capacity > 0, nodePrice - price[sink] < 0 {
+                        let amount = Int32(truncatingIfNeeded: min(nodeExcess, Int64(capacity)))
+                        push(amount, along: sinkArc, from: node, to: sink)
+                        nodeExcess -= Int64(amount)
+                        if nodeExcess == 0 { break }
+                    }
+                    position += 1
+                    continue
+                }
+                let entry = flowArcs[listStart + position]
                 let target = Int(entry.head)
-                if position > 0 || arcs[sinkArc].residual > 0,
-                    Int64(entry.cost) * scale + nodePrice - price[target] < 0
-                {
-                    let arc = Int(entry.arc)
-                    let capacity = arcs[arc].residual
+                if Int64(entry.cost) * scale + nodePrice - price[target] < 0 {
+                    let forward = Int(entry.forward)
+                    let before = arcs[forward].residual
+                    let capacity = arcs[forward].pairTotal - before
                     let amount = Int32(truncatingIfNeeded: min(nodeExcess, Int64(capacity)))
-                    push(amount, along: arc, from: node, to: target)
+                    arcs[forward].residual = before + amount
+                    if before == 0 { relabelBest[target] = -1 }
+                    addExcess(Int64(amount), to: target)
                     nodeExcess -= Int64(amount)
-                    if position > 0, amount == capacity {
+                    if amount == capacity {
                         removeFlowArc(atSlot: listStart + position, offer: node)
                         if nodeExcess == 0 { break }
                         continue
@@ -372,5 +401,29 @@ final class CostScalingFlow {
         excess[node] = 0
         price[node] = nodePrice
         currentArc[node] = Int32(position)
+    }
+}
+
+extension CostScalingFlow {
+    /// The reverse arcs of need–offer pairs keep no residual of their own (it stays 0): the
+    /// need's arc holds the pair's state. Scans that read the reverse arcs of `offer`
+    /// bracket themselves with `syncReverseArcs(of:)` and `clearReverseArcs(of:)`, which
+    /// write the true residual into the reverse arcs in its flow list and put back the 0s.
+    @inline(__always)
+    func syncReverseArcs(of offer: Int) {
+        let listStart = Int(firstArc[offer]) - flowBase
+        for slot in listStart..<(listStart + Int(flowCount[offer - offerNodes.lowerBound])) {
+            let entry = flowArcs[slot]
+            let forward = arcs[Int(entry.forward)]
+            arcs[Int(entry.arc)].residual = forward.pairTotal - forward.residual
+        }
+    }
+
+    @inline(__always)
+    func clearReverseArcs(of offer: Int) {
+        let listStart = Int(firstArc[offer]) - flowBase
+        for slot in listStart..<(listStart + Int(flowCount[offer - offerNodes.lowerBound])) {
+            arcs[Int(flowArcs[slot].arc)].residual = 0
+        }
     }
 }

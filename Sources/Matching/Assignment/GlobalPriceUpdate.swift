@@ -27,15 +27,28 @@ extension CostScalingFlow {
                     if activeLeft == 0 { break search }
                 }
                 let nodePrice = price[node]
+                let atOffer = isOffer(node)
+                if atOffer { syncReverseArcs(of: node) }
+                defer { if atOffer { clearReverseArcs(of: node) } }
                 for arc in Int(firstArc[node])..<Int(firstArc[node + 1]) {
                     let entering = arcs[arc]
                     guard entering.residual < entering.pairTotal else { continue }
                     let source = Int(entering.head)
                     let current = rank[source]
                     guard current >= 0 else { continue }
+                    // Only a rank below `bound` helps; most arcs fail that test, which
+                    // saves their division.
+                    let bound = min(Int(current), limit + 1)
                     let reduced = price[source] - nodePrice - Int64(entering.cost) * scale
-                    let candidate = reduced < 0 ? level : level + Int(reduced / epsilon) + 1
-                    if candidate <= limit, candidate < Int(current) {
+                    let candidate: Int
+                    if reduced < 0 {
+                        candidate = level
+                    } else if reduced < Int64(bound - level - 1) * epsilon {
+                        candidate = level + Int(reduced / epsilon) + 1
+                    } else {
+                        continue
+                    }
+                    if candidate < bound {
                         if current != unreached { removeFromBucket(source) }
                         insert(source, into: candidate)
                     }

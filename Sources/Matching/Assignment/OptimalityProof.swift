@@ -22,7 +22,17 @@ extension CostScalingFlow {
         }
         for node in 0..<nodeCount {
             var raised = price[node]
-            for arc in Int(firstArc[node])..<Int(firstArc[node + 1]) where arcs[arc].residual > 0 {
+            var first = Int(firstArc[node])
+            if isOffer(node) {
+                // Its residual reverse arcs are exactly its flow list.
+                let listStart = first - flowBase
+                for slot in listStart..<(listStart + Int(flowCount[node - offerNodes.lowerBound])) {
+                    let entry = flowArcs[slot]
+                    raised = max(raised, price[Int(entry.head)] - Int64(entry.cost) * scale)
+                }
+                first = Int(firstArc[node + 1]) - 1
+            }
+            for arc in first..<Int(firstArc[node + 1]) where arcs[arc].residual > 0 {
                 raised = max(raised, price[Int(arcs[arc].head)] - Int64(arcs[arc].cost) * scale)
             }
             if raised > price[node] {
@@ -45,6 +55,9 @@ extension CostScalingFlow {
                 price.update(from: saved, count: nodeCount)
                 return false
             }
+            let atOffer = isOffer(node)
+            if atOffer { syncReverseArcs(of: node) }
+            defer { if atOffer { clearReverseArcs(of: node) } }
             for arc in first..<end {
                 let entering = arcs[arc]
                 guard entering.residual < entering.pairTotal else { continue }
