@@ -64,14 +64,42 @@ public final class PostgresClient: Service, Sendable {
     public func withConnection<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
-        let lease = try await reserve()
+        // Each stale connection met is discarded, so after as many attempts as the pool
+        // holds connections the next lease is a fresh one.
+        for _ in 0...options.maxConnections {
+            do {
+                return try await lend(try await reserve(), to: body)
+            } catch is StaleConnection {
+                continue
+            }
+        }
+        throw PostgresError(code: .connectionClosed, reason: "every pooled connection had been closed by the server")
+    }
+
+    /// Runs `body` on the leased connection on the pool's thread.
+    ///
+    /// A pooled connection whose backend was terminated while it sat idle can slip past the
+    /// liveness check; its first statement then fails with the server's FATAL 57P0x, which
+    /// means that statement never ran. That case, and only that one, is retried once on a
+    /// fresh connection (``StaleConnection``).
+    private func lend<T: Sendable>(
+        _ lease: Lease,
+        to body: @escaping @Sendable (PostgresConnection) throws -> T
+    ) async throws -> T {
         let holder = CancellationTarget()
         return try await withTaskCancellationHandler {
             try await threadPool.runIfActive { [self] in
                 let connection = try open(lease)
                 holder.attach(connection)
                 defer { release(connection) }
-                return try body(connection)
+                do {
+                    return try body(connection)
+                } catch let error as PostgresError
+                    where lease.isReused && connection.statementsSinceLease == 1
+                    && error.sqlState?.rawValue.hasPrefix("57P") == true
+                {
+                    throw StaleConnection()
+                }
             }
         } onCancel: {
             holder.cancel()
@@ -158,13 +186,15 @@ public final class PostgresClient: Service, Sendable {
     private func open(_ lease: Lease) throws -> PostgresConnection {
         if case .connection(let connection) = lease {
             if connection.isAlive {
-                connection.resetCancellation()
+                connection.startLease()
                 return connection
             }
             logger.info("postgres: discarding a pooled connection whose server side closed")
         }
         do {
-            return try PostgresConnection.connect(configuration, logger: logger)
+            let connection = try PostgresConnection.connect(configuration, logger: logger)
+            connection.startLease()
+            return connection
         } catch {
             releaseSlot()
             throw error
@@ -206,7 +236,16 @@ public final class PostgresClient: Service, Sendable {
 private enum Lease: Sendable {
     case connection(PostgresConnection)
     case slot
+
+    /// Whether the lease hands over a connection that was open before.
+    var isReused: Bool {
+        if case .connection = self { return true }
+        return false
+    }
 }
+
+/// The first statement on a reused connection met a backend that had already been ended.
+private struct StaleConnection: Error {}
 
 private struct Waiter: Sendable {
     let id: Int

@@ -193,7 +193,17 @@ public final class PostgresConnection: @unchecked Sendable {
         cancelRequested.store(false, ordering: .sequentiallyConsistent)
     }
 
+    /// Statements sent since the pool lent the connection out.
+    private(set) var statementsSinceLease = 0
+
+    func startLease() {
+        resetCancellation()
+        statementsSinceLease = 0
+    }
+
+    /// Called before every statement is sent.
     func checkNotCancelled() throws(PostgresError) {
+        statementsSinceLease += 1
         if cancelRequested.load(ordering: .sequentiallyConsistent) {
             throw PostgresError(code: .cancelled, reason: "the task was cancelled")
         }
