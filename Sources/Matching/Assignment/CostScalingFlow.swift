@@ -71,7 +71,7 @@ final class CostScalingFlow {
     let bucketHead: UnsafeMutablePointer<Int32>
     let bucketNext: UnsafeMutablePointer<Int32>
     let bucketPrevious: UnsafeMutablePointer<Int32>
-    private var relabelsSinceUpdate = 0
+    var relabelsSinceUpdate = 0
     private var queueHead = 0
     private var queueTail = 0
     private var queued = 0
@@ -156,7 +156,7 @@ final class CostScalingFlow {
 
     /// Records that the reverse arc `reverse` of `offer` now carries flow back to `need`.
     @inline(__always)
-    private func addFlowArc(_ reverse: Int, forward: Int, offer: Int, need: Int, cost: Int32) {
+    func addFlowArc(_ reverse: Int, forward: Int, offer: Int, need: Int, cost: Int32) {
         let local = offer - offerNodes.lowerBound
         let slot = Int(firstArc[offer]) - flowBase + Int(flowCount[local])
         flowArcs[slot] = FlowEntry(arc: Int32(reverse), head: Int32(need), cost: cost, forward: Int32(forward))
@@ -165,7 +165,7 @@ final class CostScalingFlow {
 
     /// Drops the entry at `slot` of `offer`'s flow list; the last entry takes its place.
     @inline(__always)
-    private func removeFlowArc(atSlot slot: Int, offer: Int) {
+    func removeFlowArc(atSlot slot: Int, offer: Int) {
         let local = offer - offerNodes.lowerBound
         flowCount[local] -= 1
         let moved = flowArcs[Int(firstArc[offer]) - flowBase + Int(flowCount[local])]
@@ -176,7 +176,7 @@ final class CostScalingFlow {
     /// need–offer pair (those keep their residual on the need's side only: the offer's
     /// reverse arc holds a stale value and its residual is `pairTotal − forward residual`).
     @inline(__always)
-    private func push(_ amount: Int32, along arc: Int, from tail: Int, to target: Int) {
+    func push(_ amount: Int32, along arc: Int, from tail: Int, to target: Int) {
         arcs[arc].residual -= amount
         let reverse = Int(arcs[arc].pair)
         let before = arcs[reverse].residual
@@ -187,7 +187,7 @@ final class CostScalingFlow {
 
     /// Moves `amount` along a need's arc to an offer, whose residual before is `capacity`.
     @inline(__always)
-    private func pushToOffer(_ amount: Int32, along arc: Int, capacity: Int32, from need: Int, to offer: Int) {
+    func pushToOffer(_ amount: Int32, along arc: Int, capacity: Int32, from need: Int, to offer: Int) {
         arcs[arc].residual = capacity - amount
         if capacity == arcs[arc].pairTotal {
             addFlowArc(Int(arcs[arc].pair), forward: arc, offer: offer, need: need, cost: -arcs[arc].cost)
@@ -196,7 +196,7 @@ final class CostScalingFlow {
     }
 
     @inline(__always)
-    private func addExcess(_ amount: Int64, to target: Int) {
+    func addExcess(_ amount: Int64, to target: Int) {
         let targetExcess = excess[target]
         excess[target] = targetExcess + amount
         if targetExcess <= 0, targetExcess + amount > 0 { enqueue(target) }
@@ -336,94 +336,5 @@ final class CostScalingFlow {
         excess[node] = 0
         price[node] = nodePrice
         currentArc[node] = Int32(arc)
-    }
-
-    /// The same for an offer, scanning only its arc to the sink (position 0) and its flow
-    /// list (position `k ≥ 1` is entry `k − 1`).
-    private func dischargeOffer(_ node: Int, epsilon: Int64, scale: Int64) {
-        var nodeExcess = excess[node]
-        var nodePrice = price[node]
-        var position = Int(currentArc[node])
-        let sinkArc = Int(firstArc[node + 1]) - 1
-        let listStart = Int(firstArc[node]) - flowBase - 1
-        let local = node - offerNodes.lowerBound
-        while true {
-            while position <= Int(flowCount[local]) {
-                if position == 0 {
-                    let capacity = arcs[sinkArc].residual
-                    if capacity > 0, nodePrice - price[sink] < 0 {
-                        let amount = Int32(truncatingIfNeeded: min(nodeExcess, Int64(capacity)))
-                        push(amount, along: sinkArc, from: node, to: sink)
-                        nodeExcess -= Int64(amount)
-                        if nodeExcess == 0 { break }
-                    }
-                    position += 1
-                    continue
-                }
-                let entry = flowArcs[listStart + position]
-                let target = Int(entry.head)
-                if Int64(entry.cost) * scale + nodePrice - price[target] < 0 {
-                    let forward = Int(entry.forward)
-                    let before = arcs[forward].residual
-                    let capacity = arcs[forward].pairTotal - before
-                    let amount = Int32(truncatingIfNeeded: min(nodeExcess, Int64(capacity)))
-                    arcs[forward].residual = before + amount
-                    if before == 0 { relabelBest[target] = -1 }
-                    addExcess(Int64(amount), to: target)
-                    nodeExcess -= Int64(amount)
-                    if amount == capacity {
-                        removeFlowArc(atSlot: listStart + position, offer: node)
-                        if nodeExcess == 0 { break }
-                        continue
-                    }
-                    if nodeExcess == 0 { break }
-                }
-                position += 1
-            }
-            if nodeExcess == 0 { break }
-            var best = arcs[sinkArc].residual > 0 ? price[sink] : Int64.min
-            var bestPosition = 0
-            let count = Int(flowCount[local])
-            if count > 0 {
-                for candidate in 1...count {
-                    let entry = flowArcs[listStart + candidate]
-                    let value = price[Int(entry.head)] - Int64(entry.cost) * scale
-                    if value > best {
-                        best = value
-                        bestPosition = candidate
-                    }
-                }
-            }
-            nodePrice = best - epsilon
-            relabelsSinceUpdate += 1
-            position = bestPosition
-        }
-        excess[node] = 0
-        price[node] = nodePrice
-        currentArc[node] = Int32(position)
-    }
-}
-
-extension CostScalingFlow {
-    /// The reverse arcs of need–offer pairs keep no residual of their own (it stays 0): the
-    /// need's arc holds the pair's state. Scans that read the reverse arcs of `offer`
-    /// bracket themselves with `syncReverseArcs(of:)` and `clearReverseArcs(of:)`, which
-    /// write the true residual into the reverse arcs in its flow list and put back the 0s.
-    @inline(__always)
-    func syncReverseArcs(of offer: Int) {
-        let listStart = Int(firstArc[offer]) - flowBase
-        for slot in listStart..<(listStart + Int(flowCount[offer - offerNodes.lowerBound])) {
-            let entry = flowArcs[slot]
-            let forward = arcs[Int(entry.forward)]
-            arcs[Int(entry.arc)].residual = forward.pairTotal - forward.residual
-        }
-    }
-
-    @inline(__always)
-    func clearReverseArcs(of offer: Int) {
-        let listStart = Int(firstArc[offer]) - flowBase
-        for slot in listStart..<(listStart + Int(flowCount[offer - offerNodes.lowerBound])) {
-            arcs[Int(flowArcs[slot].arc)].residual = 0
-        }
     }
 }
