@@ -115,8 +115,5 @@ public struct SQLState: Sendable, Hashable, RawRepresentable, CustomStringConver
     /// Serialization failures and deadlocks: the transaction may succeed if run again.
     public var isRetryable: Bool { self == .serializationFailure || self == .deadlockDetected }
 
-    /// Class 23: the statement broke a constraint.
-    public var isIntegrityViolation: Bool { rawValue.hasPrefix("23") }
-
     public var description: String { rawValue }
 }

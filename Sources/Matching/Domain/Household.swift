@@ -98,18 +98,6 @@ public struct GeoPoint: Sendable, Equatable, Codable {
     /// Mean earth radius in kilometres.
     public static let earthRadiusKilometres = 6371.0088
 
-    /// Great-circle distance by the haversine formula, accurate at every scale.
-    public func distanceKilometres(to other: GeoPoint) -> Double {
-        let toRadians = Double.pi / 180
-        let deltaLatitude = (other.latitude - latitude) * toRadians
-        let deltaLongitude = (other.longitude - longitude) * toRadians
-        let a =
-            sin(deltaLatitude / 2) * sin(deltaLatitude / 2)
-            + cos(latitude * toRadians) * cos(other.latitude * toRadians) * sin(deltaLongitude / 2)
-            * sin(deltaLongitude / 2)
-        return 2 * Self.earthRadiusKilometres * asin(min(1, a.squareRoot()))
-    }
-
     /// The point on the unit sphere, precomputed by fast scoring.
     public var unitVector: SIMD3<Double> {
         let latitude = self.latitude * .pi / 180
