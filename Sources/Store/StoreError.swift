@@ -1,0 +1,32 @@
+/// Why a Store operation was refused, in terms a caller can map to a response.
+///
+/// Each case says what was wrong without echoing personal data: ids and codes only, never
+/// a name or an ID number.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The entity does not exist (or is outside the caller's reach, which must look the same).
+    case notFound(entity: String, id: String)
+    /// The action is not allowed from the entity's current state.
+    case invalidTransition(entity: String, id: String, from: String, action: String)
+    /// The offer cannot hold this many more units.
+    case capacityExhausted(offerID: Int64, requested: Int, remaining: Int)
+    /// Another write got there first or a uniqueness rule was hit.
+    case conflict(String)
+    /// A value failed validation; `field` names it.
+    case invalid(field: String, reason: String)
+    /// A matching run over an overlapping region is in progress.
+    case runInProgress(region: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let entity, let id): "\(entity) \(id) does not exist"
+        case .invalidTransition(let entity, let id, let from, let action):
+            "\(entity) \(id) is \(from); it cannot be \(action)"
+        case .capacityExhausted(let offer, let requested, let remaining):
+            "offer \(offer) has \(remaining) unit(s) left; \(requested) requested"
+        case .conflict(let reason): reason
+        case .invalid(let field, let reason): "\(field): \(reason)"
+        case .runInProgress(let region):
+            "a matching run over a region overlapping \(region) is in progress; try again when it has finished"
+        }
+    }
+}
