@@ -42,6 +42,15 @@ public struct ResidentIDNumber: Sendable, Hashable {
         value = String(characters)
     }
 
+    /// The number whose first 17 digits are `body`, with its check character appended; nil
+    /// when `body` is not 17 digits or its birth date is not real. For synthetic households.
+    public static func completing(_ body: String, today: Int) -> ResidentIDNumber? {
+        let digits = body.compactMap(\.wholeNumberValue)
+        guard digits.count == 17, body.count == 17 else { return nil }
+        let sum = zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return try? ResidentIDNumber(body + String(checkCharacters[sum % 11]), today: today)
+    }
+
     /// The last four characters, stored next to the HMAC so people can tell records apart.
     public var lastFour: String { String(value.suffix(4)) }
 

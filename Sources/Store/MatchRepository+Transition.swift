@@ -1,0 +1,133 @@
+import Foundation
+import Matching
+import Postgres
+
+extension MatchRepository {
+    /// What the audit row of a transition keeps.
+    private struct TransitionDetails: Encodable {
+        var from: MatchStatus
+        var to: MatchStatus
+        var need: Int64
+        var offer: Int64
+        var units: Int
+        var note: String?
+        var breakdown: ScoreBreakdown?
+    }
+
+    /// One transition inside the caller's transaction: lock the match, check the state
+    /// machine, move capacity, update the match and its need, write the audit row.
+    static func apply(
+        _ transition: MatchTransition, to id: Int64, on connection: PostgresConnection, by actor: Actor,
+        reasonCode: String?, note: String?, holds: HoldPolicy
+    ) throws -> MatchRecord {
+        let locked = try connection.query("SELECT \(MatchRecord.columns) FROM matches WHERE id = $1 FOR UPDATE", [id])
+        guard let row = locked.first else { throw StoreError.notFound(entity: "match", id: String(id)) }
+        let current = try MatchRecord(row: row)
+        guard transition.sources.contains(current.status) else {
+            throw StoreError.invalidTransition(
+                entity: "match", id: String(id), from: current.status.rawValue, action: transition.participle)
+        }
+        let target = transition.target
+        if transition == .approve {
+            try reserve(units: current.units, of: current.offerID, on: connection)
+        } else if current.status.reservesCapacity && !target.reservesCapacity && target != .delivered {
+            try connection.query(
+                "UPDATE offers SET allocated = allocated - $2 WHERE id = $1", [current.offerID, current.units])
+        }
+        let updated = try connection.query(
+            """
+            UPDATE matches
+               SET status = $2, decided_by = $3, decided_at = now(), reason_code = $4, note = $5,
+                   version = version + 1,
+                   hold_expires_at = CASE WHEN $6::integer IS NULL THEN NULL
+                                          ELSE now() + make_interval(hours => $6::integer) END
+             WHERE id = $1
+            RETURNING \(MatchRecord.columns)
+            """,
+            [id, target.rawValue, actor.userID, reasonCode, note, holds.hours(in: target)]
+        )
+        guard let updatedRow = updated.first else { throw StoreError.notFound(entity: "match", id: String(id)) }
+        let record = try MatchRecord(row: updatedRow)
+        if transition == .deliver {
+            try recordDelivery(of: record, on: connection, by: actor)
+        } else {
+            try refreshStatus(ofNeed: record.needID, on: connection)
+        }
+        try AuditTrail.record(
+            on: connection, actor: actor, action: "match.\(transition.rawValue)", entityType: "match",
+            entityID: String(id), reason: reasonCode,
+            details: TransitionDetails(
+                from: current.status, to: target, need: record.needID, offer: record.offerID, units: record.units,
+                note: note, breakdown: transition == .approve ? record.breakdown : nil))
+        return record
+    }
+
+    /// The guarded reservation: succeeds only if the open offer still has the units, so no
+    /// interleaving of approvals can over-promise (the CHECK on `offers` is the backstop).
+    private static func reserve(units: Int, of offer: Int64, on connection: PostgresConnection) throws {
+        let reserved = try connection.query(
+            """
+            UPDATE offers SET allocated = allocated + $2
+             WHERE id = $1 AND status = 'open' AND allocated + $2 <= capacity
+            """,
+            [offer, units]
+        )
+        guard reserved.affectedRows == 0 else { return }
+        let state = try connection.query("SELECT status, capacity - allocated AS remaining FROM offers WHERE id = $1", [
+            offer
+        ])
+        guard let row = state.first else { throw StoreError.notFound(entity: "offer", id: String(offer)) }
+        let status = try row.decode(String.self, "status")
+        guard status == "open" else {
+            throw StoreError.conflict("offer \(offer) is \(status); only an open offer can take on matches")
+        }
+        throw StoreError.capacityExhausted(
+            offerID: offer, requested: units, remaining: try row.decode(Int.self, "remaining"))
+    }
+
+    /// Delivery adds to the need's fulfilled quantity, closes it when fully served, and
+    /// writes the household's aid record (the basis of duplicate-aid checks).
+    private static func recordDelivery(of match: MatchRecord, on connection: PostgresConnection, by actor: Actor)
+        throws
+    {
+        try connection.query(
+            """
+            UPDATE needs
+               SET fulfilled_quantity = least(quantity, fulfilled_quantity + $2),
+                   status = CASE WHEN fulfilled_quantity + $2 >= quantity THEN 'fulfilled' ELSE status END,
+                   closed_at = CASE WHEN fulfilled_quantity + $2 >= quantity THEN now() ELSE closed_at END,
+                   version = version + 1
+             WHERE id = $1
+            """,
+            [match.needID, match.units]
+        )
+        try connection.query(
+            """
+            INSERT INTO aid_records (household_id, source, category_id, charity_id, match_id, amount, units,
+                                     given_on, recorded_by)
+            SELECT n.household_id, 'charity', n.category_id, o.charity_id, $1, o.unit_value * $2, $2,
+                   current_date, $3
+              FROM needs n JOIN offers o ON o.id = $4
+             WHERE n.id = $5
+            """,
+            [match.id, match.units, actor.userID, match.offerID, match.needID]
+        )
+        try refreshStatus(ofNeed: match.needID, on: connection)
+    }
+
+    /// An open need whose quantity is covered by delivered units and live reservations is
+    /// `matched`; one that lost a reservation is `open` again. Final states stay put.
+    static func refreshStatus(ofNeed need: Int64, on connection: PostgresConnection) throws {
+        try connection.query(
+            """
+            UPDATE needs n
+               SET status = CASE WHEN n.fulfilled_quantity + coalesce(
+                                     (SELECT sum(m.units) FROM matches m
+                                       WHERE m.need_id = n.id AND m.status IN ('approved', 'accepted')), 0)
+                                     >= n.quantity THEN 'matched' ELSE 'open' END
+             WHERE n.id = $1 AND n.status IN ('open', 'matched')
+            """,
+            [need]
+        )
+    }
+}

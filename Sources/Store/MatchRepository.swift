@@ -1,0 +1,150 @@
+import Foundation
+import Matching
+import Postgres
+
+/// Every write and read of `matches`: the one place the match lifecycle is enforced.
+///
+/// Each transition is one transaction on one connection: the match row is locked first
+/// (so two decisions on the same match queue up and the second sees the first's result),
+/// then the offer's capacity is reserved or released by a guarded UPDATE, then the need's
+/// status follows, and exactly one `audit_log` row records who did what and why. Lock order
+/// is always match → offer → need, so concurrent transitions never deadlock each other.
+public struct MatchRepository: Sendable {
+    private let client: PostgresClient
+    private let holds: HoldPolicy
+
+    public init(client: PostgresClient, holds: HoldPolicy = HoldPolicy()) {
+        self.client = client
+        self.holds = holds
+    }
+
+    /// The match, or nil.
+    public func match(id: Int64) async throws -> MatchRecord? {
+        let rows = try await client.query("SELECT \(MatchRecord.columns) FROM matches WHERE id = $1", [id])
+        return try rows.first.map(MatchRecord.init(row:))
+    }
+
+    /// Proposes a match by hand (a caseworker picking a candidate). Holds nothing until
+    /// approved; refused when the pair already has a live match.
+    public func propose(
+        need: Int64, offer: Int64, units: Int, breakdown: ScoreBreakdown?, by actor: Actor
+    ) async throws -> MatchRecord {
+        guard units > 0 else { throw StoreError.invalid(field: "units", reason: "must be at least 1") }
+        let hours = holds.proposalHours
+        let json = try breakdown.map { String(decoding: try JSONEncoder.audit.encode($0), as: UTF8.self) }
+        return try await client.withTransaction { connection in
+            let rows: PostgresRows
+            do {
+                rows = try connection.query(
+                    """
+                    INSERT INTO matches (need_id, offer_id, units, score_micro, breakdown, created_by, hold_expires_at)
+                    SELECT n.id, o.id, $3, $4, $5::jsonb, $6, now() + make_interval(hours => $7)
+                      FROM needs n, offers o
+                     WHERE n.id = $1 AND o.id = $2 AND n.status = 'open' AND o.status = 'open'
+                    RETURNING \(MatchRecord.columns)
+                    """,
+                    [need, offer, units, breakdown?.scoreMicro, json, actor.userID, hours]
+                )
+            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                throw StoreError.conflict("need \(need) already has a live match on offer \(offer)")
+            }
+            guard let row = rows.first else {
+                throw StoreError.conflict("need \(need) and offer \(offer) must both exist and be open")
+            }
+            let record = try MatchRecord(row: row)
+            try AuditTrail.record(
+                on: connection, actor: actor, action: "match.propose", entityType: "match",
+                entityID: String(record.id), details: ["need": need, "offer": offer, "units": Int64(units)])
+            return record
+        }
+    }
+
+    /// Coordinator approval: reserves the units on the offer or fails with
+    /// ``StoreError/capacityExhausted(offerID:requested:remaining:)``; the audit row keeps the
+    /// breakdown the decision rested on.
+    public func approve(match id: Int64, by actor: Actor, reason: String? = nil, note: String? = nil)
+        async throws -> MatchRecord
+    {
+        try await apply(.approve, to: id, by: actor, reasonCode: reason, note: note)
+    }
+
+    /// Applies `transition` to the match; see ``MatchTransition`` for the state machine.
+    public func apply(
+        _ transition: MatchTransition, to id: Int64, by actor: Actor, reasonCode: String? = nil, note: String? = nil
+    ) async throws -> MatchRecord {
+        try Self.validate(reasonCode: reasonCode, required: transition.requiresReason)
+        let holds = self.holds
+        return try await client.withTransaction { connection in
+            try Self.apply(
+                transition, to: id, on: connection, by: actor, reasonCode: reasonCode, note: note, holds: holds)
+        }
+    }
+
+    /// Expires every live match whose hold has passed, releasing reserved units; returns how
+    /// many. Rows another transaction is deciding right now are skipped, not waited for.
+    @discardableResult
+    public func expireStaleHolds(batchSize: Int = 500) async throws -> Int {
+        let holds = self.holds
+        var total = 0
+        while true {
+            let expired = try await client.withTransaction { connection in
+                let rows = try connection.query(
+                    """
+                    SELECT id FROM matches
+                     WHERE status IN ('proposed', 'approved', 'accepted') AND hold_expires_at < now()
+                     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
+                    """,
+                    [batchSize]
+                )
+                for row in rows {
+                    _ = try Self.apply(
+                        .expire, to: try row.decode(Int64.self, "id"), on: connection, by: .system,
+                        reasonCode: "hold_expired", note: nil, holds: holds)
+                }
+                return rows.count
+            }
+            total += expired
+            if expired < batchSize { return total }
+        }
+    }
+
+    /// Records the household's satisfaction (1–5) with a delivered match, once.
+    public func recordFeedback(match id: Int64, satisfaction: Int, comment: String?, by actor: Actor) async throws {
+        guard (1...5).contains(satisfaction) else {
+            throw StoreError.invalid(field: "satisfaction", reason: "must be between 1 and 5")
+        }
+        try await client.withTransaction { connection in
+            guard let row = try connection.query("SELECT status FROM matches WHERE id = $1", [id]).first else {
+                throw StoreError.notFound(entity: "match", id: String(id))
+            }
+            let status = try row.decodeCode(MatchStatus.self, "status")
+            guard status == .delivered else {
+                throw StoreError.invalidTransition(
+                    entity: "match", id: String(id), from: status.rawValue, action: "given feedback")
+            }
+            do {
+                try connection.query(
+                    "INSERT INTO feedback (match_id, satisfaction, comment, recorded_by) VALUES ($1, $2, $3, $4)",
+                    [id, satisfaction, comment, actor.userID])
+            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
+                throw StoreError.conflict("match \(id) already has feedback")
+            }
+            try AuditTrail.record(
+                on: connection, actor: actor, action: "match.feedback", entityType: "match", entityID: String(id),
+                details: ["satisfaction": satisfaction])
+        }
+    }
+
+    static func validate(reasonCode: String?, required: Bool) throws {
+        guard let reasonCode else {
+            if required { throw StoreError.invalid(field: "reason_code", reason: "is required for this decision") }
+            return
+        }
+        let valid =
+            reasonCode.first.map { $0.isASCII && $0.isLowercase } == true && reasonCode.count <= 64
+            && reasonCode.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+        guard valid else {
+            throw StoreError.invalid(field: "reason_code", reason: "must be a lower-case code such as not_eligible")
+        }
+    }
+}
