@@ -6,6 +6,9 @@ struct CharityMatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charity-match",
         abstract: "Links government social assistance with charitable help.",
-        subcommands: [MigrateCommand.self, SeedCommand.self, SolveCommand.self, GenerateInstanceCommand.self, BenchCommand.self]
+        subcommands: [
+            MigrateCommand.self, SeedCommand.self, MatchCommand.self, SolveCommand.self, GenerateInstanceCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

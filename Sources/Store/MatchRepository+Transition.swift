@@ -73,9 +73,11 @@ extension MatchRepository {
             [offer, units]
         )
         guard reserved.affectedRows == 0 else { return }
-        let state = try connection.query("SELECT status, capacity - allocated AS remaining FROM offers WHERE id = $1", [
-            offer
-        ])
+        let state = try connection.query(
+            "SELECT status, capacity - allocated AS remaining FROM offers WHERE id = $1",
+            [
+                offer
+            ])
         guard let row = state.first else { throw StoreError.notFound(entity: "offer", id: String(offer)) }
         let status = try row.decode(String.self, "status")
         guard status == "open" else {
@@ -87,7 +89,9 @@ extension MatchRepository {
 
     /// Delivery adds to the need's fulfilled quantity, closes it when fully served, and
     /// writes the household's aid record (the basis of duplicate-aid checks).
-    private static func recordDelivery(of match: MatchRecord, on connection: PostgresConnection, by actor: Actor)
+    private static func recordDelivery(
+        of match: MatchRecord, on connection: PostgresConnection, by actor: Actor
+    )
         throws
     {
         try connection.query(

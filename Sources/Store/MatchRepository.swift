@@ -62,7 +62,9 @@ public struct MatchRepository: Sendable {
     /// Coordinator approval: reserves the units on the offer or fails with
     /// ``StoreError/capacityExhausted(offerID:requested:remaining:)``; the audit row keeps the
     /// breakdown the decision rested on.
-    public func approve(match id: Int64, by actor: Actor, reason: String? = nil, note: String? = nil)
+    public func approve(
+        match id: Int64, by actor: Actor, reason: String? = nil, note: String? = nil
+    )
         async throws -> MatchRecord
     {
         try await apply(.approve, to: id, by: actor, reasonCode: reason, note: note)

@@ -46,17 +46,20 @@ struct CountyGeography {
         let longitude = 104 + random.unit() * 16
         centroid = GeoPoint(latitude: latitude, longitude: longitude)
         countyName = SeedNames.placeName(&random) + "县"
-        places.append(Place(
-            code: province + "0000000000", name: SeedNames.province(province), level: 1, parent: nil,
-            latitude: latitude, longitude: longitude))
+        places.append(
+            Place(
+                code: province + "0000000000", name: SeedNames.province(province), level: 1, parent: nil,
+                latitude: latitude, longitude: longitude))
         if prefecture.suffix(2) != "00" {
-            places.append(Place(
-                code: prefecture + "00000000", name: SeedNames.placeName(&random) + "市", level: 2,
-                parent: province + "0000000000", latitude: latitude, longitude: longitude))
+            places.append(
+                Place(
+                    code: prefecture + "00000000", name: SeedNames.placeName(&random) + "市", level: 2,
+                    parent: province + "0000000000", latitude: latitude, longitude: longitude))
         }
-        places.append(Place(
-            code: digits, name: countyName, level: 3, parent: places.last?.code, latitude: latitude,
-            longitude: longitude))
+        places.append(
+            Place(
+                code: digits, name: countyName, level: 3, parent: places.last?.code, latitude: latitude,
+                longitude: longitude))
         // Townships spread over a disc whose area grows with their number (~60 km² each).
         let radiusKm = (Double(townships) * 60 / Double.pi).squareRoot()
         let urbanTownships = max(1, townships / 5)
@@ -68,25 +71,31 @@ struct CountyGeography {
                 around: (latitude, longitude), radiusKm: isUrban ? radiusKm * 0.2 : radiusKm, &random)
             let suffix = isUrban ? "街道" : (segment < 200 && random.unit() < 0.7 ? "镇" : "乡")
             townshipPrefixes.append(code)
-            places.append(Place(
-                code: code + "000", name: SeedNames.placeName(&random) + suffix, level: 4, parent: digits,
-                latitude: townLat, longitude: townLon))
+            places.append(
+                Place(
+                    code: code + "000", name: SeedNames.placeName(&random) + suffix, level: 4, parent: digits,
+                    latitude: townLat, longitude: townLon))
             let count = random.int(in: villagesPerTownship)
             for village in 0..<count {
                 let villageSegment = isUrban ? village + 1 : 200 + village
                 let (lat, lon) = Self.scatter(around: (townLat, townLon), radiusKm: 3, &random)
                 let name = SeedNames.placeName(&random) + (isUrban ? "社区" : "村")
                 let villageCode = code + Self.pad(villageSegment, 3)
-                villages.append(Village(
-                    code: villageCode, latitude: lat, longitude: lon, isUrban: isUrban, township: index, name: name))
-                places.append(Place(
-                    code: villageCode, name: name, level: 5, parent: code + "000", latitude: lat, longitude: lon))
+                villages.append(
+                    Village(
+                        code: villageCode, latitude: lat, longitude: lon, isUrban: isUrban, township: index, name: name)
+                )
+                places.append(
+                    Place(
+                        code: villageCode, name: name, level: 5, parent: code + "000", latitude: lat, longitude: lon))
             }
         }
     }
 
     /// A point uniformly inside a disc of `radiusKm` around `centre`.
-    static func scatter(around centre: (Double, Double), radiusKm: Double, _ random: inout SplitMix64)
+    static func scatter(
+        around centre: (Double, Double), radiusKm: Double, _ random: inout SplitMix64
+    )
         -> (Double, Double)
     {
         let distance = radiusKm * random.unit().squareRoot()

@@ -38,7 +38,9 @@ struct HouseholdSynthesis {
 
     /// Household `index` (its ID number is unique by construction: the 27 M (birth day,
     /// sequence) pairs are walked by a multiplier coprime to their count).
-    func household(index: Int, village: CountyGeography.Village, county: String, random: inout SplitMix64)
+    func household(
+        index: Int, village: CountyGeography.Village, county: String, random: inout SplitMix64
+    )
         -> Household
     {
         let roll = random.unit()
@@ -105,7 +107,8 @@ struct HouseholdSynthesis {
         return (0..<count).map { _ in
             let category = taxonomy.draw(weights: weights, &random)
             let urgencyRoll = random.unit()
-            let urgency: Int8 = urgencyRoll < 0.1 ? 1 : urgencyRoll < 0.3 ? 2 : urgencyRoll < 0.7 ? 3 : urgencyRoll < 0.9 ? 4 : 5
+            let urgency: Int8 =
+                urgencyRoll < 0.1 ? 1 : urgencyRoll < 0.3 ? 2 : urgencyRoll < 0.7 ? 3 : urgencyRoll < 0.9 ? 4 : 5
             let emergencyChance = household.flags.contains("disaster_affected") ? 0.4 : 0.03
             let recorded = now - random.int(in: 3600...(180 * 86_400))
             let neededBy = random.unit() < 0.6 ? Int32(calendar.today + random.int(in: 7...120)) : nil

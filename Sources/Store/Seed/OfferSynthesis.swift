@@ -99,7 +99,9 @@ struct OfferSynthesis {
         var flags: [String] = []
         var minAge: Int?
         var maxSize: Int?
-        if random.unit() < 0.25 { statuses = random.unit() < 0.5 ? ["dibao", "tekun"] : ["dibao", "tekun", "dibao_edge"] }
+        if random.unit() < 0.25 {
+            statuses = random.unit() < 0.5 ? ["dibao", "tekun"] : ["dibao", "tekun", "dibao_edge"]
+        }
         switch leaf.code {
         case "material.mobility_aids" where !isGeneral && random.unit() < 0.7: flags = ["disabled"]
         case "material.school_supplies", "money.education": if !isGeneral && random.unit() < 0.7 { flags = ["minor"] }

@@ -26,7 +26,9 @@ enum SeedNames {
 
     static func personName(_ random: inout SplitMix64) -> String {
         var name = String(surnames[random.int(in: 0...surnames.count - 1)])
-        for _ in 0..<random.int(in: 1...2) { name.append(givenCharacters[random.int(in: 0...givenCharacters.count - 1)]) }
+        for _ in 0..<random.int(in: 1...2) {
+            name.append(givenCharacters[random.int(in: 0...givenCharacters.count - 1)])
+        }
         return name
     }
 

@@ -145,7 +145,8 @@ struct SeedWriter {
                 try writer.append(text: "\(county)-\(CountyGeography.pad(index + 1, 7))")
                 try writer.append(text: village.code)
                 writer.append(household.members)
-                try writer.append(text: "{" + household.birthDays.map(SeedCalendar.dateText).joined(separator: ",") + "}")
+                try writer.append(
+                    text: "{" + household.birthDays.map(SeedCalendar.dateText).joined(separator: ",") + "}")
                 try writer.append(text: "{" + household.statuses.joined(separator: ",") + "}")
                 try writer.append(text: "{" + household.flags.joined(separator: ",") + "}")
                 try writer.append(text: String(household.incomeYuan))

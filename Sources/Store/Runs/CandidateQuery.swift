@@ -1,0 +1,154 @@
+import Matching
+
+/// The SQL of candidate generation: everything a run may consider, filtered hard in the
+/// database so that the engine only scores pairs that are eligible.
+///
+/// The run's scope prefix, instant and look-back are transaction-local settings (see
+/// ``settings``), because `CREATE TABLE AS` takes no bind parameters; the instant is shared
+/// with the engine so both sides judge time rules at the same moment. Region coverage is a hash join on
+/// (category, prefix) between each need's ancestor prefixes and each offer's listed prefixes;
+/// circles are a hash join on 0.1° grid cells followed by the exact great-circle test; the
+/// remaining rules are cheap per-pair tests. Every rule here mirrors one in
+/// `Matching.Eligibility`, and a test holds the two to the same answers.
+enum CandidateQuery {
+    /// Sets scope (`$1`), instant (`$2`, ISO text) and look-back days (`$3`) for this transaction.
+    static let settings = """
+        SELECT set_config('charity_match.scope', $1, true), set_config('charity_match.now', $2, true),
+               set_config('charity_match.look_back_days', $3, true)
+        """
+
+    /// Open needs of consenting households in scope that still lack units.
+    static let needs = """
+        CREATE TEMP TABLE run_needs ON COMMIT DROP AS
+        SELECT n.id AS need_id, n.household_id, n.category_id, c.parent_id,
+               n.quantity - n.fulfilled_quantity - coalesce(live.units, 0) AS remaining,
+               n.urgency, n.emergency, n.needed_by, n.recorded_at,
+               h.region_code, coalesce(h.latitude, r.centroid_lat) AS lat,
+               coalesce(h.longitude, r.centroid_lon) AS lon,
+               h.assistance_statuses, h.vulnerability_flags, h.members, h.per_capita_income,
+               \(statusMask("h.assistance_statuses")) AS status_mask,
+               \(flagMask("h.vulnerability_flags")) AS flag_mask,
+               h.consent_given_at, h.consent_withdrawn_at,
+               ARRAY(SELECT date_part('year', age(((SELECT current_setting('charity_match.now')::timestamptz) AT TIME ZONE 'UTC')::date, b))::int
+                       FROM unnest(h.member_birth_dates) AS b) AS ages
+          FROM needs n
+          JOIN households h ON h.id = n.household_id
+          JOIN regions r ON r.code = h.region_code
+          JOIN categories c ON c.id = n.category_id
+          LEFT JOIN LATERAL (SELECT sum(m.units) AS units FROM matches m
+                              WHERE m.need_id = n.id AND m.status IN ('proposed', 'approved', 'accepted')) live
+                 ON true
+         WHERE n.status = 'open' AND h.region_code LIKE (SELECT current_setting('charity_match.scope')) || '%'
+           AND h.consent_given_at <= (SELECT current_setting('charity_match.now')::timestamptz)
+           AND (h.consent_withdrawn_at IS NULL OR h.consent_withdrawn_at > (SELECT current_setting('charity_match.now')::timestamptz))
+           AND n.quantity - n.fulfilled_quantity - coalesce(live.units, 0) > 0
+        """
+
+    /// Open offers of active charities, inside their window, with units not yet reserved or
+    /// proposed, whose listed area touches the scope (circles are judged pair by pair).
+    static let offers = """
+        CREATE TEMP TABLE run_offers ON COMMIT DROP AS
+        SELECT o.id, o.charity_id, o.category_id, o.service_region_prefixes, o.center_lat, o.center_lon,
+               o.radius_km::float8 AS radius_km, o.eligible_statuses, o.required_flags, o.min_age, o.max_age,
+               o.min_household_size, o.max_household_size, o.available_from, o.available_until,
+               \(statusMask("o.eligible_statuses")) AS status_mask, \(flagMask("o.required_flags")) AS flag_mask,
+               o.min_age IS NOT NULL OR o.max_age IS NOT NULL AS has_age_rule,
+               o.capacity - o.allocated - coalesce(pending.units, 0) AS remaining
+          FROM offers o
+          JOIN charities ch ON ch.id = o.charity_id
+          LEFT JOIN LATERAL (SELECT sum(m.units) AS units FROM matches m
+                              WHERE m.offer_id = o.id AND m.status = 'proposed') pending ON true
+         WHERE o.status = 'open' AND o.available_from <= (SELECT current_setting('charity_match.now')::timestamptz)
+           AND (o.available_until IS NULL OR o.available_until > (SELECT current_setting('charity_match.now')::timestamptz))
+           AND (ch.status = 'active' OR (ch.status = 'banned' AND ch.banned_until <= (SELECT current_setting('charity_match.now')::timestamptz)))
+           AND o.capacity - o.allocated - coalesce(pending.units, 0) > 0
+           AND (o.radius_km IS NOT NULL
+                OR EXISTS (SELECT 1 FROM unnest(o.service_region_prefixes) AS p
+                            WHERE p LIKE (SELECT current_setting('charity_match.scope')) || '%' OR (SELECT current_setting('charity_match.scope')) LIKE p || '%'))
+        """
+
+    /// A set of codes as a bit mask (bit i = the i-th code of the closed set in the schema), so
+    /// per-pair status and flag rules are integer operations instead of array comparisons.
+    private static func mask(_ column: String, codes: [String]) -> String {
+        let list = codes.map { "'\($0)'" }.joined(separator: ", ")
+        return
+            "(SELECT coalesce(sum(1 << (array_position(ARRAY[\(list)], c) - 1)), 0)::int FROM unnest(\(column)) AS c)"
+    }
+
+    private static func statusMask(_ column: String) -> String {
+        mask(column, codes: AssistanceStatus.allCases.map(\.rawValue))
+    }
+
+    private static func flagMask(_ column: String) -> String {
+        mask(column, codes: VulnerabilityFlag.allCases.map(\.rawValue))
+    }
+
+    /// Live pairs (a need may hold one live match per offer) and recent aid, as hash tables.
+    static let exclusions = """
+        CREATE TEMP TABLE run_live_pairs ON COMMIT DROP AS
+        SELECT DISTINCT m.need_id, m.offer_id FROM matches m JOIN run_needs rn USING (need_id)
+         WHERE m.status IN ('proposed', 'approved', 'accepted');
+        CREATE TEMP TABLE run_recent_aid ON COMMIT DROP AS
+        SELECT a.household_id, a.category_id, a.given_on, coalesce(a.units, 1) AS units
+          FROM aid_records a
+         WHERE a.household_id IN (SELECT household_id FROM run_needs)
+           AND (a.given_on::timestamp AT TIME ZONE 'UTC') BETWEEN (SELECT current_setting('charity_match.now')::timestamptz) - make_interval(days => (SELECT current_setting('charity_match.look_back_days')::int)) AND (SELECT current_setting('charity_match.now')::timestamptz);
+        ANALYZE run_needs; ANALYZE run_offers; ANALYZE run_live_pairs; ANALYZE run_recent_aid;
+        """
+
+    /// Eligible pairs grouped by need: `need_id`, `offers` (ascending ids).
+    static let pairs = """
+        WITH need_keys AS MATERIALIZED (
+            SELECT rn.need_id, k.category_id, p.prefix
+              FROM run_needs rn
+             CROSS JOIN LATERAL unnest(ARRAY[rn.category_id, rn.parent_id]) AS k (category_id)
+             CROSS JOIN LATERAL unnest(region_ancestor_prefixes(rn.region_code)) AS p (prefix)
+             WHERE k.category_id IS NOT NULL
+        ), offer_keys AS MATERIALIZED (
+            SELECT ro.id AS offer_id, ro.category_id, p.prefix
+              FROM run_offers ro CROSS JOIN LATERAL unnest(ro.service_region_prefixes) AS p (prefix)
+        ), need_cells AS MATERIALIZED (
+            SELECT rn.need_id, k.category_id, floor(rn.lat * 10)::int AS cy, floor(rn.lon * 10)::int AS cx,
+                   rn.lat, rn.lon
+              FROM run_needs rn
+             CROSS JOIN LATERAL unnest(ARRAY[rn.category_id, rn.parent_id]) AS k (category_id)
+             WHERE k.category_id IS NOT NULL AND rn.lat IS NOT NULL
+        ), offer_cells AS MATERIALIZED (
+            SELECT ro.id AS offer_id, ro.category_id, cy, cx, ro.center_lat, ro.center_lon, ro.radius_km
+              FROM run_offers ro
+             CROSS JOIN LATERAL (SELECT ro.radius_km * 1.05 / 111.0 AS dy,
+                                        ro.radius_km * 1.05 / (111.0 * cos(radians(ro.center_lat))) AS dx) AS box
+             CROSS JOIN LATERAL generate_series(floor((ro.center_lat - box.dy) * 10)::int,
+                                                floor((ro.center_lat + box.dy) * 10)::int) AS cy
+             CROSS JOIN LATERAL generate_series(floor((ro.center_lon - box.dx) * 10)::int,
+                                                floor((ro.center_lon + box.dx) * 10)::int) AS cx
+             WHERE ro.radius_km IS NOT NULL
+        ), pairs AS MATERIALIZED (
+            SELECT nk.need_id, ok.offer_id FROM need_keys nk JOIN offer_keys ok USING (category_id, prefix)
+            UNION
+            SELECT nc.need_id, oc.offer_id FROM need_cells nc JOIN offer_cells oc USING (category_id, cy, cx)
+             WHERE 2 * 6371.0088 * asin(least(1, sqrt(
+                       sin(radians(nc.lat - oc.center_lat) / 2) ^ 2
+                       + cos(radians(nc.lat)) * cos(radians(oc.center_lat))
+                         * sin(radians(nc.lon - oc.center_lon) / 2) ^ 2))) <= oc.radius_km
+        )
+        SELECT p.need_id, array_agg(p.offer_id ORDER BY p.offer_id) AS offers
+          FROM pairs p
+          JOIN run_needs rn ON rn.need_id = p.need_id
+          JOIN run_offers ro ON ro.id = p.offer_id
+         WHERE (ro.status_mask = 0 OR ro.status_mask & rn.status_mask <> 0)
+           AND ro.flag_mask & ~rn.flag_mask = 0
+           AND (ro.min_household_size IS NULL OR rn.members >= ro.min_household_size)
+           AND (ro.max_household_size IS NULL OR rn.members <= ro.max_household_size)
+           AND (NOT ro.has_age_rule
+                OR EXISTS (SELECT 1 FROM unnest(rn.ages) AS a
+                            WHERE a >= coalesce(ro.min_age, 0) AND a <= coalesce(ro.max_age, 1000)))
+           AND NOT EXISTS (SELECT 1 FROM run_live_pairs lp WHERE lp.need_id = p.need_id AND lp.offer_id = p.offer_id)
+           AND NOT EXISTS (SELECT 1 FROM run_recent_aid ra
+                            WHERE ra.household_id = rn.household_id AND ra.category_id = rn.category_id)
+           AND NOT EXISTS (SELECT 1 FROM run_recent_aid ra
+                            WHERE ra.household_id = rn.household_id AND ra.category_id = ro.category_id)
+         GROUP BY p.need_id
+         ORDER BY p.need_id
+        """
+}

@@ -1,0 +1,189 @@
+import Foundation
+import Matching
+import Postgres
+
+/// What a run loaded: the needs, households and offers in scope as engine values, and the
+/// eligible pairs as compressed rows (`pairOffers[pairStart[n] ..< pairStart[n + 1]]` are
+/// indices into `offers` for need `n`).
+struct CandidateSet {
+    var needs: [Need] = []
+    var households: [Int64: Household] = [:]
+    var offers: [Offer] = []
+    var pairStart: [Int32] = [0]
+    var pairOffers: [Int32] = []
+    var context: MatchingContext
+
+    var pairCount: Int { pairOffers.count }
+
+    /// Runs candidate generation in the caller's transaction.
+    static func load(
+        scope: RegionScope, at now: Date, lookBackDays: Int, on connection: PostgresConnection
+    ) throws -> CandidateSet {
+        try connection.query(CandidateQuery.settings, [scope.prefix, try now.postgresText(), String(lookBackDays)])
+        try connection.executeScript(CandidateQuery.needs)
+        try connection.executeScript(CandidateQuery.offers)
+        try connection.executeScript(CandidateQuery.exclusions)
+        var set = CandidateSet(
+            context: MatchingContext(
+                now: now, lookBackDays: lookBackDays, categories: try loadCategories(on: connection),
+                aidHistory: try loadAid(on: connection)))
+        set.needs = try connection.query(
+            """
+            SELECT need_id, household_id, category_id, remaining, urgency, emergency, needed_by, recorded_at
+              FROM run_needs ORDER BY need_id
+            """
+        ).map { row in
+            Need(
+                id: try row.decode(Int64.self, "need_id"), householdID: try row.decode(Int64.self, "household_id"),
+                categoryID: try row.decode(Int64.self, "category_id"), quantity: try row.decode(Int.self, "remaining"),
+                urgency: try row.decode(Int.self, "urgency"), isEmergency: try row.decode(Bool.self, "emergency"),
+                neededBy: try row.decode(Date?.self, "needed_by"), recordedAt: try row.decode(Date.self, "recorded_at"))
+        }
+        set.households = try loadHouseholds(on: connection)
+        set.offers = try loadOffers(on: connection)
+        try set.loadPairs(on: connection)
+        return set
+    }
+
+    private mutating func loadPairs(on connection: PostgresConnection) throws {
+        var needIndex: [Int64: Int] = [:]
+        for (index, need) in needs.enumerated() { needIndex[need.id] = index }
+        var offerIndex: [Int64: Int32] = [:]
+        for (index, offer) in offers.enumerated() { offerIndex[offer.id] = Int32(index) }
+        var lists = [[Int32]](repeating: [], count: needs.count)
+        // The planner underestimates the joins of temporary tables by orders of magnitude and
+        // picks nested loops that take minutes; every join here is an equality, so hash joins
+        // are right at any size.
+        try connection.executeScript("SET LOCAL enable_nestloop = off")
+        let rows = try connection.query(CandidateQuery.pairs)
+        try connection.executeScript("SET LOCAL enable_nestloop = on")
+        for row in rows {
+            guard let need = needIndex[try row.decode(Int64.self, "need_id")] else { continue }
+            lists[need] = try row.decode([Int].self, "offers").compactMap { offerIndex[Int64($0)] }
+        }
+        pairStart = [0]
+        pairStart.reserveCapacity(needs.count + 1)
+        for list in lists {
+            pairOffers.append(contentsOf: list)
+            pairStart.append(Int32(pairOffers.count))
+        }
+    }
+
+    private static func loadCategories(on connection: PostgresConnection) throws -> [Int64: Matching.Category] {
+        var categories: [Int64: Matching.Category] = [:]
+        for row in try connection.query("SELECT id, code, parent_id FROM categories") {
+            let id = try row.decode(Int64.self, "id")
+            categories[id] = Matching.Category(
+                id: id, code: try row.decode(String.self, "code"), parentID: try row.decode(Int64?.self, "parent_id"))
+        }
+        return categories
+    }
+
+    private static func loadAid(on connection: PostgresConnection) throws -> [Int64: [AidRecord]] {
+        var history: [Int64: [AidRecord]] = [:]
+        for row in try connection.query("SELECT household_id, category_id, given_on, units FROM run_recent_aid") {
+            let household = try row.decode(Int64.self, "household_id")
+            history[household, default: []].append(
+                AidRecord(
+                    householdID: household, categoryID: try row.decode(Int64.self, "category_id"),
+                    givenOn: try row.decode(Date.self, "given_on"), units: try row.decode(Int.self, "units")))
+        }
+        return history
+    }
+
+    private static func loadHouseholds(on connection: PostgresConnection) throws -> [Int64: Household] {
+        let rows = try connection.query(
+            """
+            SELECT DISTINCT ON (household_id) household_id, region_code, lat, lon,
+                   assistance_statuses::text[] AS statuses, vulnerability_flags::text[] AS flags, members,
+                   per_capita_income, consent_given_at, consent_withdrawn_at, ages
+              FROM run_needs ORDER BY household_id
+            """)
+        var households: [Int64: Household] = [:]
+        households.reserveCapacity(rows.count)
+        for row in rows {
+            let id = try row.decode(Int64.self, "household_id")
+            guard let region = RegionCode(try row.decode(String.self, "region_code")) else { continue }
+            let latitude = try row.decode(Double?.self, "lat")
+            let longitude = try row.decode(Double?.self, "lon")
+            households[id] = Household(
+                id: id, region: region, size: try row.decode(Int.self, "members"),
+                statuses: Set(try row.decode([String].self, "statuses").compactMap(AssistanceStatus.init(rawValue:))),
+                flags: Set(try row.decode([String].self, "flags").compactMap(VulnerabilityFlag.init(rawValue:))),
+                perCapitaIncome: try row.decode(Decimal?.self, "per_capita_income"),
+                location: latitude.flatMap { lat in longitude.map { GeoPoint(latitude: lat, longitude: $0) } },
+                memberAges: try row.decode([Int].self, "ages"),
+                consent: Consent(
+                    givenAt: try row.decode(Date?.self, "consent_given_at"),
+                    withdrawnAt: try row.decode(Date?.self, "consent_withdrawn_at")))
+        }
+        return households
+    }
+
+    private static func loadOffers(on connection: PostgresConnection) throws -> [Offer] {
+        let rows = try connection.query(
+            """
+            SELECT ro.id, ro.charity_id, ro.category_id, ro.remaining, ro.service_region_prefixes, ro.center_lat,
+                   ro.center_lon, ro.radius_km, ro.eligible_statuses::text[] AS statuses,
+                   ro.required_flags::text[] AS flags, ro.min_age, ro.max_age, ro.min_household_size,
+                   ro.max_household_size, ro.available_from, ro.available_until,
+                   ch.status AS charity_status, ch.banned_until,
+                   coalesce(s.delivered, 0) AS delivered, coalesce(s.failed, 0) AS failed,
+                   coalesce(s.satisfaction_sum, 0) AS satisfaction_sum,
+                   coalesce(s.satisfaction_count, 0) AS satisfaction_count
+              FROM run_offers ro
+              JOIN charities ch ON ch.id = ro.charity_id
+              LEFT JOIN (SELECT o.charity_id,
+                                count(*) FILTER (WHERE m.status = 'delivered') AS delivered,
+                                count(*) FILTER (WHERE m.status = 'declined') AS failed,
+                                sum(f.satisfaction) AS satisfaction_sum, count(f.id) AS satisfaction_count
+                           FROM matches m JOIN offers o ON o.id = m.offer_id
+                           LEFT JOIN feedback f ON f.match_id = m.id
+                          WHERE o.charity_id IN (SELECT charity_id FROM run_offers)
+                          GROUP BY o.charity_id) s ON s.charity_id = ro.charity_id
+             ORDER BY ro.id
+            """)
+        return try rows.map(offer(from:))
+    }
+
+    private static func offer(from row: PostgresRow) throws -> Offer {
+        let radius = try row.decode(Double?.self, "radius_km")
+        let centreLatitude = try row.decode(Double?.self, "center_lat")
+        let centreLongitude = try row.decode(Double?.self, "center_lon")
+        var circle: ServiceArea.Circle?
+        if let radius, let centreLatitude, let centreLongitude {
+            circle = .init(
+                center: GeoPoint(latitude: centreLatitude, longitude: centreLongitude), radiusKilometres: radius)
+        }
+        let minAge = try row.decode(Int?.self, "min_age")
+        let maxAge = try row.decode(Int?.self, "max_age")
+        let minSize = try row.decode(Int?.self, "min_household_size")
+        let maxSize = try row.decode(Int?.self, "max_household_size")
+        let status: CharityStanding.Status =
+            switch try row.decode(String.self, "charity_status") {
+            case "active": .active
+            case "banned": .banned(until: try row.decode(Date?.self, "banned_until") ?? .distantFuture)
+            default: .suspended
+            }
+        return Offer(
+            id: try row.decode(Int64.self, "id"), charityID: try row.decode(Int64.self, "charity_id"),
+            categoryID: try row.decode(Int64.self, "category_id"),
+            remainingCapacity: try row.decode(Int.self, "remaining"),
+            serviceArea: ServiceArea(
+                scopes: try row.decode([String].self, "service_region_prefixes").compactMap(RegionScope.init(prefix:)),
+                circle: circle),
+            eligibility: EligibilityRules(
+                statuses: Set(try row.decode([String].self, "statuses").compactMap(AssistanceStatus.init(rawValue:))),
+                requiredFlags: Set(
+                    try row.decode([String].self, "flags").compactMap(VulnerabilityFlag.init(rawValue:))),
+                memberAges: minAge == nil && maxAge == nil ? nil : (minAge ?? 0)...(maxAge ?? 1000),
+                householdSize: minSize == nil && maxSize == nil ? nil : (minSize ?? 1)...(maxSize ?? Int.max)),
+            availableFrom: try row.decode(Date.self, "available_from"),
+            availableUntil: try row.decode(Date?.self, "available_until"),
+            charity: CharityStanding(
+                status: status, delivered: try row.decode(Int.self, "delivered"),
+                failed: try row.decode(Int.self, "failed"),
+                satisfactionSum: try row.decode(Int.self, "satisfaction_sum"),
+                satisfactionCount: try row.decode(Int.self, "satisfaction_count")))
+    }
+}

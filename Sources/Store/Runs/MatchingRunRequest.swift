@@ -1,0 +1,104 @@
+import Foundation
+import Matching
+
+/// What a coordinator (or the CLI) asks a matching run to do.
+public struct MatchingRunRequest: Sendable {
+    /// Which assignment the run uses.
+    public enum Solver: String, Sendable, Codable, CaseIterable {
+        /// The optimum (``ExactAssigner``); what real runs use.
+        case exact
+        /// Greedy by score, the baseline; for comparisons only.
+        case greedy
+    }
+
+    /// The region whose households' needs are matched.
+    public var region: RegionCode
+    /// The active version of this weight policy; nil means `standard`.
+    public var policyName: String?
+    /// Compute everything, write nothing (the what-if preview).
+    public var dryRun: Bool
+    /// Units one household may receive in one run, across its needs; nil for no cap.
+    public var householdCap: Int?
+    /// Aid inside this many days blocks the same category (duplicate aid) and lowers fairness.
+    public var lookBackDays: Int
+    public var solver: Solver
+    public var actor: Actor
+    /// The instant the run evaluates at; tests pin it, everyone else uses now.
+    public var now: Date
+
+    public init(
+        region: RegionCode, policyName: String? = nil, dryRun: Bool = false, householdCap: Int? = 3,
+        lookBackDays: Int = 90, solver: Solver = .exact, actor: Actor = .system, now: Date = Date()
+    ) {
+        self.region = region
+        self.policyName = policyName
+        self.dryRun = dryRun
+        self.householdCap = householdCap
+        self.lookBackDays = lookBackDays
+        self.solver = solver
+        self.actor = actor
+        self.now = now
+    }
+
+    /// Checks the numbers; each message names its field.
+    public func validate() throws(StoreError) {
+        if let householdCap, !(1...1000).contains(householdCap) {
+            throw .invalid(field: "household_cap", reason: "must be between 1 and 1000")
+        }
+        guard (0...3650).contains(lookBackDays) else {
+            throw .invalid(field: "look_back_days", reason: "must be between 0 and 3650")
+        }
+    }
+}
+
+/// What a run did, as the CLI prints it and the API returns it.
+public struct MatchingRunReport: Sendable, Codable, Equatable {
+    /// Seconds spent in each phase.
+    public struct Timings: Sendable, Codable, Equatable {
+        public var load: Double
+        public var score: Double
+        public var assign: Double
+        public var persist: Double
+        public var total: Double
+    }
+
+    /// The stored run's id; nil for a dry run.
+    public var runID: Int64?
+    public var region: String
+    public var policyName: String
+    public var policyVersion: Int
+    public var dryRun: Bool
+    public var needs: Int
+    public var offers: Int
+    public var edges: Int
+    public var matches: Int
+    public var units: Int
+    public var objectiveMicro: Int64
+    public var solver: String
+    /// SHA-256 of the instance's CSV files, so an export can be checked against the run.
+    public var inputFingerprint: String
+    /// Proposed units per category code: what a what-if preview compares across policies.
+    public var unitsByCategory: [String: Int]
+    public var seconds: Timings
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id"
+        case region
+        case policyName = "policy_name"
+        case policyVersion = "policy_version"
+        case dryRun = "dry_run"
+        case needs, offers, edges, matches, units
+        case objectiveMicro = "objective_micro"
+        case solver
+        case inputFingerprint = "input_fingerprint"
+        case unitsByCategory = "units_by_category"
+        case seconds
+    }
+}
+
+/// A run's instance and answer in the engine's CSV format (`needs.csv`, `offers.csv`,
+/// `edges.csv`, `households.csv` when a cap applies, and `assignment.csv`).
+public struct MatchingRunExport: Sendable {
+    public var instance: InstanceCSV.Files
+    public var assignment: [UInt8]
+}

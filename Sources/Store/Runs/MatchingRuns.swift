@@ -1,0 +1,152 @@
+import Crypto
+import Foundation
+import Matching
+import Postgres
+
+/// Matching runs: candidate generation in SQL, scoring and assignment in the engine, and the
+/// proposals with their run record written in one transaction.
+///
+/// A run for a region takes transaction-scoped advisory locks: shared on every enclosing
+/// region and exclusive on its own, so runs on overlapping regions (a county and one of its
+/// townships, or the same region twice) exclude each other while sibling townships run side
+/// by side. A second overlapping run is refused at once with ``StoreError/runInProgress(region:)``.
+/// A crash or a cancelled connection rolls everything back: no half run survives.
+public struct MatchingRuns: Sendable {
+    /// The advisory-lock class of matching runs ("CMRU").
+    static let lockClass: Int32 = 0x434D_5255
+
+    private let client: PostgresClient
+    private let holds: HoldPolicy
+
+    public init(client: PostgresClient, holds: HoldPolicy = HoldPolicy()) {
+        self.client = client
+        self.holds = holds
+    }
+
+    /// Runs a matching; with `export` also returns the instance and assignment as CSV.
+    public func run(
+        _ request: MatchingRunRequest, export: Bool = false
+    ) async throws -> (
+        MatchingRunReport, MatchingRunExport?
+    ) {
+        try request.validate()
+        let holds = self.holds
+        return try await client.withTransaction(isolation: .repeatableRead, maxAttempts: 1) { connection in
+            try Self.run(request, export: export, holds: holds, on: connection)
+        }
+    }
+
+    private static func run(
+        _ request: MatchingRunRequest, export: Bool, holds: HoldPolicy, on connection: PostgresConnection
+    ) throws -> (MatchingRunReport, MatchingRunExport?) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let scope = request.region.scope
+        guard
+            try connection.query("SELECT 1 FROM regions WHERE code = $1", [request.region.digits]).first != nil
+        else { throw StoreError.notFound(entity: "region", id: request.region.digits) }
+        if !request.dryRun { try lock(scope: scope, on: connection) }
+        let stored = try WeightPolicyRepository.active(named: request.policyName ?? "standard", on: connection)
+        let candidates = try CandidateSet.load(
+            scope: scope, at: request.now, lookBackDays: request.lookBackDays, on: connection)
+        let loaded = clock.now
+
+        let scorer = Scorer(policy: stored.policy, context: candidates.context)
+        let scores = BatchScorer(
+            needs: candidates.needs, households: candidates.households, offers: candidates.offers, scorer: scorer
+        ).scores(pairStart: candidates.pairStart, pairOffers: candidates.pairOffers)
+        let problem = try makeProblem(candidates, scores: scores, householdCap: request.householdCap)
+        let scored = clock.now
+
+        let assignment =
+            request.solver == .exact ? ExactAssigner.assign(problem) : GreedyAssigner.assign(problem)
+        let assigned = clock.now
+
+        let files = InstanceCSV.render(problem)
+        var digest = SHA256()
+        for bytes in [files.needs, files.offers, files.edges, files.households ?? []] { digest.update(data: bytes) }
+        let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let proposals = Proposals(candidates: candidates, scorer: scorer, problem: problem, assignment: assignment)
+        var runID: Int64?
+        if !request.dryRun {
+            runID = try persist(
+                proposals, request: request, policy: stored, problem: problem, fingerprint: fingerprint,
+                holds: holds, on: connection)
+        }
+        let finished = clock.now
+        func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
+        }
+        let report = MatchingRunReport(
+            runID: runID, region: request.region.digits, policyName: stored.policy.name,
+            policyVersion: stored.policy.version, dryRun: request.dryRun, needs: problem.needCount,
+            offers: problem.offerCount, edges: problem.edgeCount, matches: proposals.rows.count,
+            units: assignment.totalUnits, objectiveMicro: assignment.objectiveMicro, solver: request.solver.rawValue,
+            inputFingerprint: fingerprint, unitsByCategory: proposals.unitsByCategory(candidates.context),
+            seconds: .init(
+                load: seconds(loaded - started), score: seconds(scored - loaded), assign: seconds(assigned - scored),
+                persist: seconds(finished - assigned), total: seconds(finished - started)))
+        if let runID {
+            try connection.query(
+                """
+                UPDATE match_runs SET status = 'completed', finished_at = clock_timestamp(),
+                       options = options || jsonb_build_object('seconds', $2::jsonb)
+                 WHERE id = $1
+                """,
+                [runID, String(decoding: try JSONEncoder.audit.encode(report.seconds), as: UTF8.self)])
+            try AuditTrail.record(
+                on: connection, actor: request.actor, action: "match_run.complete", entityType: "match_run",
+                entityID: String(runID), details: report)
+        }
+        let exported =
+            export ? MatchingRunExport(instance: files, assignment: InstanceCSV.render(assignment, of: problem)) : nil
+        return (report, exported)
+    }
+
+    /// Shared locks on every enclosing scope, an exclusive one on the run's own.
+    private static func lock(scope: RegionScope, on connection: PostgresConnection) throws {
+        let ancestors = RegionCode.Level.allCases.map(\.prefixLength).filter { $0 < scope.prefix.count }
+            .map { String(scope.prefix.prefix($0)) }
+        let row = try connection.query(
+            """
+            SELECT bool_and(pg_try_advisory_xact_lock_shared($1, hashtext(a))) AS ancestors,
+                   pg_try_advisory_xact_lock($1, hashtext($3)) AS own
+              FROM unnest($2::text[]) AS a
+            """,
+            [lockClass, ancestors, scope.prefix])[0]
+        let ancestorsFree = try row.decode(Bool?.self, "ancestors") ?? true
+        let ownFree = try row.decode(Bool.self, "own")
+        guard ancestorsFree && ownFree else { throw StoreError.runInProgress(region: scope.prefix) }
+    }
+
+    private static func makeProblem(
+        _ candidates: CandidateSet, scores: [Int64], householdCap: Int?
+    ) throws
+        -> TransportationProblem
+    {
+        var edges: [TransportationProblem.Edge] = []
+        edges.reserveCapacity(candidates.pairCount)
+        for (index, need) in candidates.needs.enumerated() {
+            for pair in Int(candidates.pairStart[index])..<Int(candidates.pairStart[index + 1]) {
+                let offer = candidates.offers[Int(candidates.pairOffers[pair])]
+                edges.append(.init(needID: need.id, offerID: offer.id, scoreMicro: scores[pair]))
+            }
+        }
+        let households =
+            householdCap.map { cap in
+                Set(candidates.needs.map(\.householdID)).map { (id: $0, cap: Int32(cap)) }
+            } ?? []
+        do {
+            return try TransportationProblem(
+                needs: candidates.needs.map {
+                    .init(
+                        id: $0.id, quantity: Int32($0.quantity), householdID: householdCap == nil ? nil : $0.householdID
+                    )
+                },
+                offers: candidates.offers.map { (id: $0.id, capacity: Int32($0.remainingCapacity)) },
+                households: households, edges: edges)
+        } catch {
+            throw StoreError.conflict("the candidate set is inconsistent (\(error)); this is a bug")
+        }
+    }
+}
