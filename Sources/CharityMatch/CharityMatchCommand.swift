@@ -6,6 +6,8 @@ struct CharityMatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charity-match",
         abstract: "Links government social assistance with charitable help.",
-        subcommands: [MigrateCommand.self, SolveCommand.self, GenerateInstanceCommand.self, BenchCommand.self]
+        subcommands: [
+            MigrateCommand.self, ImportCommand.self, SolveCommand.self, GenerateInstanceCommand.self, BenchCommand.self,
+        ]
     )
 }
