@@ -117,10 +117,11 @@ extension RosterImporter {
             if let category {
                 unit = entry.unit ?? category.defaultUnit
                 if category.level == 1 {
+                    let example = categories.keys.filter { $0.hasPrefix(category.code + ".") }.min() ?? category.code
                     rowProblems.append(
                         entry.problem(
-                            .category,
-                            "\(category.code) is a group; name one of its categories, such as \(category.code).…"))
+                            .category, "\(category.code) is a group of categories; name one of them, such as \(example)"
+                        ))
                 } else if unit == nil {
                     rowProblems.append(entry.problem(.unit, "is required: \(category.code) has no default unit"))
                 }
