@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Dates in a roll are local dates in China; a date is never turned into an instant
 /// except for consent, which is taken at midnight China Standard Time (UTC+8).
-struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+struct CivilDate: Sendable, Hashable, CustomStringConvertible {
     /// `yyyymmdd`, the form ``ResidentIDNumber`` compares birth dates in.
     let number: Int
 
@@ -20,14 +20,11 @@ struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible {
         number = year * 10_000 + month * 100 + day
     }
 
-    /// The date from `yyyymmdd` digits known to be valid.
-    init(number: Int) { self.number = number }
-
     /// Today in China Standard Time, as `yyyymmdd`.
-    static func today(now: Date = Date()) -> Int {
+    static func today() -> Int {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = chinaStandardTime
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
         return (parts.year ?? 1970) * 10_000 + (parts.month ?? 1) * 100 + (parts.day ?? 1)
     }
 
@@ -41,8 +38,6 @@ struct CivilDate: Sendable, Hashable, Comparable, CustomStringConvertible {
         return year + "-" + String(repeating: "0", count: 2 - month.count) + month + "-"
             + String(repeating: "0", count: 2 - day.count) + day
     }
-
-    static func < (lhs: CivilDate, rhs: CivilDate) -> Bool { lhs.number < rhs.number }
 
     static func isCalendarDate(year: Int, month: Int, day: Int) -> Bool {
         guard (1...9999).contains(year), (1...12).contains(month), day >= 1 else { return false }
