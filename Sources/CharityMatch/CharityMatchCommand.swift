@@ -7,8 +7,8 @@ struct CharityMatchCommand: AsyncParsableCommand {
         commandName: "charity-match",
         abstract: "Links government social assistance with charitable help.",
         subcommands: [
-            MigrateCommand.self, SeedCommand.self, MatchCommand.self, SolveCommand.self, GenerateInstanceCommand.self,
-            BenchCommand.self,
+            MigrateCommand.self, SeedCommand.self, ImportCommand.self, MatchCommand.self, SolveCommand.self,
+            GenerateInstanceCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,120 @@
+import ArgumentParser
+import Foundation
+import Matching
+import Postgres
+import Store
+
+/// `charity-match import households|needs FILE`: loads a caseworker's CSV export.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import households or needs from a caseworker's CSV file (see README, \"CSV import\").",
+        discussion: """
+            Every bad row is reported as FILE:LINE: column COLUMN: reason on stderr. Exit status: 0 when every \
+            row was imported, 2 when problems were found (nothing was imported unless --partial was given, in \
+            which case the valid rows were).
+            """,
+        subcommands: [Households.self, Needs.self]
+    )
+
+    struct Households: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a household file; ID numbers are sealed with the pepper in $ID_PEPPER.")
+
+        @OptionGroup var file: ImportFileOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let sealer = try IDNumberSealer.fromEnvironment()
+            try await file.run(database: database, label: "charity-match.import.households") { importer, csv, options in
+                try await importer.importHouseholds(csv: csv, sealer: sealer, options: options)
+            }
+        }
+    }
+
+    struct Needs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a needs file; its case numbers must already be registered.")
+
+        @OptionGroup var file: ImportFileOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await file.run(database: database, label: "charity-match.import.needs") { importer, csv, options in
+                try await importer.importNeeds(csv: csv, options: options)
+            }
+        }
+    }
+}
+
+/// The file and how to import it, shared by both kinds.
+struct ImportFileOptions: ParsableArguments {
+    @Argument(help: "The CSV file (UTF-8, header row, comma-separated).")
+    var file: String
+
+    @Flag(help: "Import the valid rows and report the others (default: all or nothing).")
+    var partial = false
+
+    @Option(help: "Refuse rows outside this region: a 2, 4, 6, 9 or 12-digit prefix such as 320508.")
+    var region: String?
+
+    @Flag(help: "Also print the report as JSON on stdout.")
+    var json = false
+
+    func validate() throws {
+        if let region, RegionScope(prefix: region) == nil {
+            throw ValidationError("--region must be a region prefix of 2, 4, 6, 9 or 12 digits, got \(region)")
+        }
+    }
+
+    func run(
+        database: DatabaseOptions,
+        label: String,
+        _ perform: (RosterImporter, [UInt8], RosterImporter.Options) async throws -> ImportReport
+    ) async throws {
+        let logger = try CommandLogger.make(label: label)
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ValidationError("cannot read \(file)")
+        }
+        let options = RosterImporter.Options(
+            mode: partial ? .partial : .allOrNothing, scope: region.flatMap { RegionScope(prefix: $0) })
+        let client = try database.makeClient(logger: logger)
+        let report: ImportReport
+        do {
+            report = try await perform(RosterImporter(client: client, logger: logger), Array(data), options)
+            await client.shutdown()
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        printReport(report)
+        guard report.isComplete else { throw ExitCode(2) }
+    }
+
+    private func printReport(_ report: ImportReport) {
+        var lines = report.problems.map { problem in
+            let column = problem.column.map { "column \($0): " } ?? ""
+            return "\(file):\(problem.line): \(column)\(problem.reason)"
+        }
+        let counts = "\(report.rowsRead) \(report.kind) row(s) read, \(report.imported) imported"
+        if report.isComplete {
+            lines.append("\(file): \(counts)")
+        } else if report.mode == .partial {
+            lines.append(
+                "\(file): \(counts); \(report.problems.count) problem(s) above; the rows with problems were not imported"
+            )
+        } else {
+            lines.append(
+                "\(file): \(counts); \(report.problems.count) problem(s) above, so nothing was imported"
+                    + " (fix them and import the file again, or pass --partial to import the valid rows)")
+        }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            if let body = try? encoder.encode(report) {
+                print(String(decoding: body, as: UTF8.self))
+            }
+        }
+    }
+}

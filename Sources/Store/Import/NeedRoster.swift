@@ -1,0 +1,150 @@
+/// A needs file (one row per need of a registered household), checked row by row.
+///
+/// What needs no database is checked here: required fields, quantity, unit, urgency, the
+/// emergency flag and dates. Whether the case number and the category exist is the
+/// importer's job, because only the database knows.
+public struct NeedRoster: Sendable {
+    /// The columns of a needs file, by header name.
+    public enum Column: String, Sendable, CaseIterable, RosterColumn {
+        case caseNumber = "case_number"
+        case category
+        case quantity
+        case unit
+        case urgency
+        case emergency
+        case neededBy = "needed_by"
+        case description
+
+        var isRequired: Bool { [.caseNumber, .category, .quantity].contains(self) }
+    }
+
+    /// One valid row; `category` still names the category as the file did.
+    public struct Entry: Sendable, Equatable {
+        /// The line the row starts on.
+        public var line: Int
+        /// Where each column's value starts, when the row spans lines.
+        var columnLines: [Column: Int]
+        public var caseNumber: String
+        /// A category code (`material.grain_oil`) or Chinese name (`粮油`), as written.
+        public var category: String
+        public var quantity: Int
+        /// A unit code; nil means the category's default unit.
+        public var unit: String?
+        /// 1 (can wait) to 5 (most urgent).
+        public var urgency: Int
+        public var isEmergency: Bool
+        /// `yyyy-mm-dd`.
+        public var neededBy: String?
+        public var description: String?
+
+        /// The physical line of `column`'s value, for a problem found later.
+        public func line(of column: Column) -> Int { columnLines[column] ?? line }
+
+        func problem(_ column: Column, _ reason: String) -> RowProblem {
+            RowProblem(line: line(of: column), column: column.rawValue, reason: reason)
+        }
+    }
+
+    /// Unit codes of `categories.default_unit`, with the Chinese words people write.
+    static let units: [String: String] = [
+        "portion": "portion", "份": "portion", "set": "set", "套": "set", "piece": "piece", "件": "piece",
+        "台": "piece", "box": "box", "盒": "box", "yuan": "yuan", "元": "yuan", "hour": "hour", "小时": "hour",
+        "session": "session", "次": "session",
+    ]
+
+    public let rowsRead: Int
+    public let entries: [Entry]
+    public let problems: [RowProblem]
+    /// True when the file itself is unusable, so nothing may be imported.
+    public let isUnreadable: Bool
+
+    /// Checks `csv`; `today` (`yyyymmdd`) is the earliest `needed_by` accepted.
+    public init(csv: [UInt8], today: Int) {
+        let records: [CSVReader.Record]
+        do {
+            records = try CSVReader.records(in: csv)
+        } catch {
+            rowsRead = 0
+            entries = []
+            problems = [RowProblem(line: error.line, column: nil, reason: error.reason)]
+            isUnreadable = true
+            return
+        }
+        let table = RosterTable<Column>(records: records)
+        rowsRead = table.rowsRead
+        isUnreadable = table.headerIsUnusable
+        var problems = table.problems
+        var entries: [Entry] = []
+        if !isUnreadable {
+            for row in table.rows {
+                let before = problems.count
+                if let entry = Self.entry(from: row, today: today, problems: &problems), problems.count == before {
+                    entries.append(entry)
+                }
+            }
+        }
+        self.entries = entries
+        self.problems = problems.sorted { $0.line < $1.line }
+    }
+
+    private static func entry(
+        from row: RosterTable<Column>.Row,
+        today: Int,
+        problems: inout [RowProblem]
+    ) -> Entry? {
+        func required(_ column: Column) -> String? {
+            guard let value = row.value(column) else {
+                problems.append(row.problem(column, "is required"))
+                return nil
+            }
+            return value
+        }
+        let caseNumber = required(.caseNumber)
+        let category = required(.category)
+        var quantity: Int?
+        if let text = required(.quantity) {
+            quantity = text.isASCIIDigits && text.count <= 9 ? Int(text) : nil
+            if quantity.map({ $0 < 1 }) ?? true {
+                problems.append(row.problem(.quantity, "must be a whole number of at least 1"))
+                quantity = nil
+            }
+        }
+        var unit: String?
+        if let text = row.value(.unit) {
+            unit = units[text.lowercased()]
+            if unit == nil {
+                problems.append(
+                    row.problem(.unit, "unknown unit \(text); use portion, set, piece, box, yuan, hour or session"))
+            }
+        }
+        var urgency = 3
+        if let text = row.value(.urgency) {
+            if text.isASCIIDigits, let value = Int(text), (1...5).contains(value) {
+                urgency = value
+            } else {
+                problems.append(row.problem(.urgency, "must be a whole number from 1 to 5"))
+            }
+        }
+        var isEmergency = false
+        if let text = row.value(.emergency) {
+            switch text.lowercased() {
+            case "true", "yes", "1", "是": isEmergency = true
+            case "false", "no", "0", "否": isEmergency = false
+            default: problems.append(row.problem(.emergency, "must be true or false (是 or 否)"))
+            }
+        }
+        var neededBy: String?
+        if let text = row.value(.neededBy) {
+            if let date = CivilDate(text), date.number >= today {
+                neededBy = date.description
+            } else {
+                problems.append(row.problem(.neededBy, "must be today or a later date written yyyy-mm-dd"))
+            }
+        }
+        guard let caseNumber, let category, let quantity else { return nil }
+        return Entry(
+            line: row.line, columnLines: row.columnLines, caseNumber: caseNumber, category: category,
+            quantity: quantity, unit: unit, urgency: urgency, isEmergency: isEmergency, neededBy: neededBy,
+            description: row.value(.description))
+    }
+}
