@@ -38,7 +38,7 @@ public struct MatchRepository: Sendable {
                 rows = try connection.query(
                     """
                     INSERT INTO matches (need_id, offer_id, units, score_micro, breakdown, created_by, hold_expires_at)
-                    SELECT n.id, o.id, $3, $4, $5::jsonb, $6, now() + make_interval(hours => $7)
+                    SELECT n.id, o.id, $3, $4, $5::jsonb, $6, now() + make_interval(hours => $7::integer)
                       FROM needs n, offers o
                      WHERE n.id = $1 AND o.id = $2 AND n.status = 'open' AND o.status = 'open'
                     RETURNING \(MatchRecord.columns)
