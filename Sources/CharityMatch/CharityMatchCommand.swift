@@ -7,7 +7,8 @@ struct CharityMatchCommand: AsyncParsableCommand {
         commandName: "charity-match",
         abstract: "Links government social assistance with charitable help.",
         subcommands: [
-            MigrateCommand.self, SeedCommand.self, ImportCommand.self, MatchCommand.self, SolveCommand.self,
+            MigrateCommand.self, SeedCommand.self, ImportCommand.self, MatchCommand.self, ExportCommand.self,
+            SolveCommand.self,
             GenerateInstanceCommand.self, BenchCommand.self,
         ]
     )

@@ -47,6 +47,10 @@ struct MatchingRunTests {
                        > o.capacity - o.allocated
                 """)
             #expect(overProposed == 0)
+            // The coordinators' export lists exactly the run's matches.
+            let csv = String(decoding: try await MatchExport(client: client).csv(.run(runID)), as: UTF8.self)
+            #expect(csv.split(separator: "\n").count == report.matches + 1)
+            #expect(csv.hasPrefix("match_id,run_id,status,"))
             // A second run finds nothing left to propose on the same pairs.
             let (again, _) = try await MatchingRuns(client: client).run(Self.request())
             #expect(again.units <= report.units)
@@ -82,7 +86,8 @@ struct MatchingRunTests {
             for need in set.needs {
                 let household = try #require(set.households[need.householdID])
                 for offer in set.offers {
-                    let verdict = Eligibility.evaluate(need: need, household: household, offer: offer, context: set.context)
+                    let verdict = Eligibility.evaluate(
+                        need: need, household: household, offer: offer, context: set.context)
                     let engineSays: Bool
                     if case .eligible = verdict { engineSays = true } else { engineSays = false }
                     if engineSays { eligible += 1 }
@@ -168,9 +173,22 @@ struct MatchingRunTests {
                                    contact_name, consent_given_at FROM households) AS h
                     """)[0]
                 digests.append(
-                    try ["households", "needs", "offers"].map { try row.decode(String.self, $0) }.joined(separator: ","))
+                    try ["households", "needs", "offers"].map { try row.decode(String.self, $0) }.joined(separator: ",")
+                )
             }
         }
         #expect(digests[0] == digests[1])
+    }
+}
+
+@Suite("Breakdown JSON")
+struct BreakdownJSONTests {
+    @Test func theFastRenderingDecodesToTheSameBreakdown() throws {
+        let policy = try WeightPolicy(name: "a\"b\\c", version: 3, weights: [.urgency: 1, .proximity: 0.00001])
+        let breakdown = ScoreBreakdown(values: [.urgency: 0.3, .proximity: 1e-7, .fairness: 1], policy: policy)
+        let decoded = try JSONDecoder().decode(
+            ScoreBreakdown.self, from: Array(BreakdownJSON.text(breakdown).utf8).withUnsafeBytes { Data($0) })
+        #expect(decoded == breakdown)
+        #expect(BreakdownJSON.text(breakdown).contains("\"score_micro\":\(breakdown.scoreMicro)"))
     }
 }

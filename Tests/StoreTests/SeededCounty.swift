@@ -32,7 +32,9 @@ enum SeededCounty {
 
     /// A fresh open offer of `capacity` units and `count` proposals of one unit each on it,
     /// from distinct open needs of its category; returns the offer and match ids.
-    static func offerWithProposals(capacity: Int, count: Int, client: PostgresClient) async throws -> (
+    static func offerWithProposals(
+        capacity: Int, count: Int, client: PostgresClient
+    ) async throws -> (
         offer: Int64, matches: [Int64]
     ) {
         let offer = try await client.query(
@@ -59,7 +61,9 @@ enum SeededCounty {
         return (offer, matches)
     }
 
-    static func count(_ client: PostgresClient, _ sql: String, _ parameters: [any PostgresEncodable] = []) async throws
+    static func count(
+        _ client: PostgresClient, _ sql: String, _ parameters: [any PostgresEncodable] = []
+    ) async throws
         -> Int
     {
         try await client.query(sql, parameters)[0].decode(Int.self, at: 0)

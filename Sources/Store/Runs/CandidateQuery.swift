@@ -96,25 +96,47 @@ enum CandidateQuery {
         ANALYZE run_needs; ANALYZE run_offers; ANALYZE run_live_pairs; ANALYZE run_recent_aid;
         """
 
-    /// Eligible pairs grouped by need: `need_id`, `offers` (ascending ids).
+    /// The per-pair rules on a need row `n` and an offer row `o`: assistance status, required
+    /// flags, household size and member age.
+    private static let rules = """
+        (o.status_mask = 0 OR o.status_mask & n.status_mask <> 0)
+        AND o.flag_mask & ~n.flag_mask = 0
+        AND (o.min_household_size IS NULL OR n.members >= o.min_household_size)
+        AND (o.max_household_size IS NULL OR n.members <= o.max_household_size)
+        AND (NOT o.has_age_rule
+             OR EXISTS (SELECT 1 FROM unnest(n.ages) AS a
+                         WHERE a >= coalesce(o.min_age, 0) AND a <= coalesce(o.max_age, 1000)))
+        """
+
+    /// Eligible pairs grouped by need: `need_id`, `offers` in no particular order and possibly
+    /// repeated (an offer listing both a region and a circle can reach a household twice):
+    /// sorting and de-duplicating forty ids per need is cheaper in the engine than sorting
+    /// millions of pairs in the database. Each key row carries what the rules need, so the
+    /// rules apply right at the join instead of joining millions of pairs back to needs and
+    /// offers; aid in the need's own category removes the need before any join.
     static let pairs = """
-        WITH need_keys AS MATERIALIZED (
-            SELECT rn.need_id, k.category_id, p.prefix
+        WITH need_rows AS MATERIALIZED (
+            SELECT rn.need_id, rn.household_id, rn.category_id, rn.parent_id, rn.region_code, rn.lat, rn.lon,
+                   rn.status_mask, rn.flag_mask, rn.members, rn.ages
               FROM run_needs rn
-             CROSS JOIN LATERAL unnest(ARRAY[rn.category_id, rn.parent_id]) AS k (category_id)
-             CROSS JOIN LATERAL unnest(region_ancestor_prefixes(rn.region_code)) AS p (prefix)
-             WHERE k.category_id IS NOT NULL
+             WHERE NOT EXISTS (SELECT 1 FROM run_recent_aid ra
+                                WHERE ra.household_id = rn.household_id AND ra.category_id = rn.category_id)
+        ), need_keys AS MATERIALIZED (
+            SELECT n.*, k.category AS key_category, p.prefix
+              FROM need_rows n
+             CROSS JOIN LATERAL unnest(ARRAY[n.category_id, n.parent_id]) AS k (category)
+             CROSS JOIN LATERAL unnest(region_ancestor_prefixes(n.region_code)) AS p (prefix)
+             WHERE k.category IS NOT NULL
         ), offer_keys AS MATERIALIZED (
-            SELECT ro.id AS offer_id, ro.category_id, p.prefix
+            SELECT ro.*, p.prefix
               FROM run_offers ro CROSS JOIN LATERAL unnest(ro.service_region_prefixes) AS p (prefix)
         ), need_cells AS MATERIALIZED (
-            SELECT rn.need_id, k.category_id, floor(rn.lat * 10)::int AS cy, floor(rn.lon * 10)::int AS cx,
-                   rn.lat, rn.lon
-              FROM run_needs rn
-             CROSS JOIN LATERAL unnest(ARRAY[rn.category_id, rn.parent_id]) AS k (category_id)
-             WHERE k.category_id IS NOT NULL AND rn.lat IS NOT NULL
+            SELECT n.*, k.category AS key_category, floor(n.lat * 10)::int AS cy, floor(n.lon * 10)::int AS cx
+              FROM need_rows n
+             CROSS JOIN LATERAL unnest(ARRAY[n.category_id, n.parent_id]) AS k (category)
+             WHERE k.category IS NOT NULL AND n.lat IS NOT NULL
         ), offer_cells AS MATERIALIZED (
-            SELECT ro.id AS offer_id, ro.category_id, cy, cx, ro.center_lat, ro.center_lon, ro.radius_km
+            SELECT ro.*, cy, cx
               FROM run_offers ro
              CROSS JOIN LATERAL (SELECT ro.radius_km * 1.05 / 111.0 AS dy,
                                         ro.radius_km * 1.05 / (111.0 * cos(radians(ro.center_lat))) AS dx) AS box
@@ -124,31 +146,23 @@ enum CandidateQuery {
                                                 floor((ro.center_lon + box.dx) * 10)::int) AS cx
              WHERE ro.radius_km IS NOT NULL
         ), pairs AS MATERIALIZED (
-            SELECT nk.need_id, ok.offer_id FROM need_keys nk JOIN offer_keys ok USING (category_id, prefix)
-            UNION
-            SELECT nc.need_id, oc.offer_id FROM need_cells nc JOIN offer_cells oc USING (category_id, cy, cx)
+            SELECT n.need_id, n.household_id, o.id AS offer_id, o.category_id AS offer_category
+              FROM need_keys n JOIN offer_keys o ON o.category_id = n.key_category AND o.prefix = n.prefix
+             WHERE \(rules)
+            UNION ALL
+            SELECT n.need_id, n.household_id, o.id, o.category_id
+              FROM need_cells n JOIN offer_cells o ON o.category_id = n.key_category AND o.cy = n.cy AND o.cx = n.cx
              WHERE 2 * 6371.0088 * asin(least(1, sqrt(
-                       sin(radians(nc.lat - oc.center_lat) / 2) ^ 2
-                       + cos(radians(nc.lat)) * cos(radians(oc.center_lat))
-                         * sin(radians(nc.lon - oc.center_lon) / 2) ^ 2))) <= oc.radius_km
+                       sin(radians(n.lat - o.center_lat) / 2) ^ 2
+                       + cos(radians(n.lat)) * cos(radians(o.center_lat))
+                         * sin(radians(n.lon - o.center_lon) / 2) ^ 2))) <= o.radius_km
+               AND \(rules)
         )
-        SELECT p.need_id, array_agg(p.offer_id ORDER BY p.offer_id) AS offers
+        SELECT p.need_id, array_agg(p.offer_id) AS offers
           FROM pairs p
-          JOIN run_needs rn ON rn.need_id = p.need_id
-          JOIN run_offers ro ON ro.id = p.offer_id
-         WHERE (ro.status_mask = 0 OR ro.status_mask & rn.status_mask <> 0)
-           AND ro.flag_mask & ~rn.flag_mask = 0
-           AND (ro.min_household_size IS NULL OR rn.members >= ro.min_household_size)
-           AND (ro.max_household_size IS NULL OR rn.members <= ro.max_household_size)
-           AND (NOT ro.has_age_rule
-                OR EXISTS (SELECT 1 FROM unnest(rn.ages) AS a
-                            WHERE a >= coalesce(ro.min_age, 0) AND a <= coalesce(ro.max_age, 1000)))
-           AND NOT EXISTS (SELECT 1 FROM run_live_pairs lp WHERE lp.need_id = p.need_id AND lp.offer_id = p.offer_id)
+         WHERE NOT EXISTS (SELECT 1 FROM run_live_pairs lp WHERE lp.need_id = p.need_id AND lp.offer_id = p.offer_id)
            AND NOT EXISTS (SELECT 1 FROM run_recent_aid ra
-                            WHERE ra.household_id = rn.household_id AND ra.category_id = rn.category_id)
-           AND NOT EXISTS (SELECT 1 FROM run_recent_aid ra
-                            WHERE ra.household_id = rn.household_id AND ra.category_id = ro.category_id)
+                            WHERE ra.household_id = p.household_id AND ra.category_id = p.offer_category)
          GROUP BY p.need_id
-         ORDER BY p.need_id
         """
 }

@@ -52,14 +52,17 @@ struct CandidateSet {
         for (index, offer) in offers.enumerated() { offerIndex[offer.id] = Int32(index) }
         var lists = [[Int32]](repeating: [], count: needs.count)
         // The planner underestimates the joins of temporary tables by orders of magnitude and
-        // picks nested loops that take minutes; every join here is an equality, so hash joins
-        // are right at any size.
-        try connection.executeScript("SET LOCAL enable_nestloop = off")
+        // picks nested loops that take minutes, or merge joins that sort millions of pairs;
+        // every join here is an equality, so hash joins are right at any size.
+        try connection.executeScript("SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off")
         let rows = try connection.query(CandidateQuery.pairs)
-        try connection.executeScript("SET LOCAL enable_nestloop = on")
+        try connection.executeScript("SET LOCAL enable_nestloop = on; SET LOCAL enable_mergejoin = on")
         for row in rows {
             guard let need = needIndex[try row.decode(Int64.self, "need_id")] else { continue }
-            lists[need] = try row.decode([Int].self, "offers").compactMap { offerIndex[Int64($0)] }
+            var list = try row.decode([Int].self, "offers").compactMap { offerIndex[Int64($0)] }
+            list.sort()
+            lists[need] = list.enumerated().filter { $0.offset == 0 || list[$0.offset - 1] != $0.element }.map(
+                \.element)
         }
         pairStart = [0]
         pairStart.reserveCapacity(needs.count + 1)

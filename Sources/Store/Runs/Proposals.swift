@@ -71,7 +71,6 @@ extension MatchingRuns {
                 request.solver.rawValue, fingerprint,
             ])[0].decode(Int64.self, "id")
         let expiry = try request.now.addingTimeInterval(Double(holds.proposalHours) * 3600).postgresText()
-        let encoder = JSONEncoder.audit
         do {
             try connection.copyFrom(
                 "COPY matches (need_id, offer_id, run_id, units, score_micro, breakdown, hold_expires_at, created_by) FROM STDIN"
@@ -82,7 +81,7 @@ extension MatchingRuns {
                     writer.append(Int(runID))
                     writer.append(row.units)
                     writer.append(Int(row.breakdown.scoreMicro))
-                    try writer.append(text: String(decoding: try encoder.encode(row.breakdown), as: UTF8.self))
+                    try writer.append(text: BreakdownJSON.text(row.breakdown))
                     try writer.append(text: expiry)
                     try writer.append(request.actor.userID)
                     try writer.endRow()

@@ -1,0 +1,72 @@
+import Foundation
+import Postgres
+
+/// The coordinators' CSV of matches: what was proposed or decided, for whom (by case
+/// number and region, never by name or ID number), from which offer, and why it scored.
+public struct MatchExport: Sendable {
+    /// Which matches to export.
+    public enum Selection: Sendable, Equatable {
+        case run(Int64)
+        case status(MatchStatus)
+    }
+
+    static let header =
+        "match_id,run_id,status,need_id,case_number,region_code,category,offer_id,offer_title,charity,units,score,"
+        + "created_at,decided_at,reason_code\n"
+
+    private let client: PostgresClient
+
+    public init(client: PostgresClient) {
+        self.client = client
+    }
+
+    /// The CSV (UTF-8, header line, RFC 4180 quoting), ordered by match id.
+    public func csv(_ selection: Selection) async throws -> [UInt8] {
+        let (condition, parameter): (String, any PostgresEncodable) =
+            switch selection {
+            case .run(let id): ("m.run_id = $1", id)
+            case .status(let status): ("m.status = $1", status.rawValue)
+            }
+        let rows = try await client.query(
+            """
+            SELECT m.id, m.run_id, m.status, m.need_id, h.case_number, h.region_code, c.code AS category,
+                   m.offer_id, o.title, ch.name AS charity, m.units,
+                   to_char(m.score_micro / 1000000.0, 'FM0.000000') AS score,
+                   to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
+                   to_char(m.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS decided_at,
+                   m.reason_code
+              FROM matches m
+              JOIN needs n ON n.id = m.need_id
+              JOIN households h ON h.id = n.household_id
+              JOIN categories c ON c.id = n.category_id
+              JOIN offers o ON o.id = m.offer_id
+              JOIN charities ch ON ch.id = o.charity_id
+             WHERE \(condition)
+             ORDER BY m.id
+            """, [parameter])
+        var text = Self.header
+        for row in rows {
+            let fields: [String?] = [
+                String(try row.decode(Int64.self, "id")), try row.decode(Int64?.self, "run_id").map(String.init),
+                try row.decode(String.self, "status"), String(try row.decode(Int64.self, "need_id")),
+                try row.decode(String.self, "case_number"), try row.decode(String.self, "region_code"),
+                try row.decode(String.self, "category"), String(try row.decode(Int64.self, "offer_id")),
+                try row.decode(String.self, "title"), try row.decode(String.self, "charity"),
+                String(try row.decode(Int.self, "units")), try row.decode(String?.self, "score"),
+                try row.decode(String.self, "created_at"), try row.decode(String?.self, "decided_at"),
+                try row.decode(String?.self, "reason_code"),
+            ]
+            text += fields.map { Self.quoted($0 ?? "") }.joined(separator: ",") + "\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// RFC 4180: quote a field holding a comma, quote or line break, doubling quotes; and
+    /// neutralise a leading = + - @ so a spreadsheet never runs a cell as a formula.
+    static func quoted(_ field: String) -> String {
+        var value = field
+        if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
