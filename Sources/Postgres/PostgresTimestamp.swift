@@ -57,8 +57,12 @@ extension Date: PostgresEncodable, PostgresDecodable {
 
 /// Proleptic Gregorian conversions (Howard Hinnant's `days_from_civil`), free of
 /// `Calendar`, whose cost would dominate row decoding.
-enum CivilCalendar {
-    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+/// Proleptic Gregorian day arithmetic (Howard Hinnant's algorithms): days since 1970-01-01
+/// to and from year, month and day, without Foundation's calendars, for code that formats
+/// or parses millions of dates.
+public enum CivilCalendar {
+    /// Days since 1970-01-01 of a calendar date.
+    public static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
@@ -67,7 +71,8 @@ enum CivilCalendar {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    static func date(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+    /// The calendar date of a day counted from 1970-01-01.
+    public static func date(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let shifted = days + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

@@ -95,17 +95,7 @@ public struct HouseholdRoster: Sendable {
     /// Checks `csv`, sealing ID numbers with `sealer`; `today` (`yyyymmdd`) bounds birth
     /// and consent dates.
     public init(csv: [UInt8], sealer: IDNumberSealer, today: Int) {
-        let records: [CSVReader.Record]
-        do {
-            records = try CSVReader.records(in: csv)
-        } catch {
-            rowsRead = 0
-            entries = []
-            problems = [RowProblem(line: error.line, column: nil, reason: error.reason)]
-            isUnreadable = true
-            return
-        }
-        let table = RosterTable<Column>(records: records)
+        let table = RosterTable<Column>(csv: csv)
         rowsRead = table.rowsRead
         isUnreadable = table.headerIsUnusable
         var problems = table.problems

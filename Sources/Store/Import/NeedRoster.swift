@@ -60,17 +60,7 @@ public struct NeedRoster: Sendable {
 
     /// Checks `csv`; `today` (`yyyymmdd`) is the earliest `needed_by` accepted.
     public init(csv: [UInt8], today: Int) {
-        let records: [CSVReader.Record]
-        do {
-            records = try CSVReader.records(in: csv)
-        } catch {
-            rowsRead = 0
-            entries = []
-            problems = [RowProblem(line: error.line, column: nil, reason: error.reason)]
-            isUnreadable = true
-            return
-        }
-        let table = RosterTable<Column>(records: records)
+        let table = RosterTable<Column>(csv: csv)
         rowsRead = table.rowsRead
         isUnreadable = table.headerIsUnusable
         var problems = table.problems

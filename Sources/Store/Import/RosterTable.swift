@@ -52,6 +52,18 @@ struct RosterTable<Column: RosterColumn> {
 
     private var headerLine = 1
 
+    /// Reads `csv`; a file that is not CSV at all becomes a single unusable-header problem
+    /// on the line where reading failed.
+    init(csv: [UInt8]) {
+        do {
+            self.init(records: try CSVReader.records(in: csv))
+        } catch {
+            self.init(records: [])
+            headerLine = error.line
+            problems = [RowProblem(line: error.line, column: nil, reason: error.reason)]
+        }
+    }
+
     init(records: [CSVReader.Record]) {
         guard let header = records.first else {
             problems.append(RowProblem(line: 1, column: nil, reason: "the file is empty; it needs a header row"))

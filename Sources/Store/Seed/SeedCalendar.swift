@@ -1,10 +1,12 @@
+import Postgres
+
 /// Day arithmetic for the seeder without Foundation's formatters, which are far too slow to
 /// call millions of times. Dates are UTC days since 1970-01-01.
 struct SeedCalendar {
     /// The seed's "today", as days since the epoch; every generated date is relative to it.
     let today: Int
 
-    /// `yyyy-mm-dd` of day `days` (Howard Hinnant's civil-from-days).
+    /// `yyyy-mm-dd` of day `days`.
     static func dateText(_ days: Int) -> String {
         let (year, month, day) = civil(days)
         return "\(year)-\(pad(month))-\(pad(day))"
@@ -24,15 +26,8 @@ struct SeedCalendar {
     }
 
     static func civil(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (year, month, day) = CivilCalendar.date(fromDays: Int64(days))
+        return (Int(year), Int(month), Int(day))
     }
 
     private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
