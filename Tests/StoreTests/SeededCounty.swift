@@ -6,9 +6,14 @@ import TestSupport
 
 /// A migrated test database with a small seeded county, for lifecycle and run tests.
 enum SeededCounty {
-    static let county = RegionCode("320508000000")!
+    static let county: RegionCode = {
+        guard let code = RegionCode("320508000000") else { preconditionFailure("320508000000 is a county code") }
+        return code
+    }()
     static let asOf = Date(timeIntervalSince1970: 1_795_651_200)  // 2026-11-26 00:00 UTC
-    static let sealer = try! IDNumberSealer(pepper: "store-tests-pepper-0123456789")
+    static var sealer: IDNumberSealer {
+        get throws { try IDNumberSealer(pepper: "store-tests-pepper-0123456789") }
+    }
 
     static func plan(households: Int = 400, seed: UInt64 = 7) -> CountySeed.Plan {
         CountySeed.Plan(
@@ -24,7 +29,7 @@ enum SeededCounty {
             try await database.withClient(options: .init(maxConnections: 8)) { client in
                 _ = try await Migrator(client: client, logger: TestDatabase.logger)
                     .migrate(try Migration.load(from: RepositoryLayout.migrations))
-                _ = try await CountySeed(client: client, sealer: sealer).run(plan)
+                _ = try await CountySeed(client: client, sealer: try sealer).run(plan)
                 try await body(database, client)
             }
         }
