@@ -145,7 +145,7 @@ enum CandidateQuery {
              CROSS JOIN LATERAL generate_series(floor((ro.center_lon - box.dx) * 10)::int,
                                                 floor((ro.center_lon + box.dx) * 10)::int) AS cx
              WHERE ro.radius_km IS NOT NULL
-        ), pairs AS MATERIALIZED (
+        ), pairs AS (
             SELECT n.need_id, n.household_id, o.id AS offer_id, o.category_id AS offer_category
               FROM need_keys n JOIN offer_keys o ON o.category_id = n.key_category AND o.prefix = n.prefix
              WHERE \(rules)

@@ -20,6 +20,9 @@ struct CandidateSet {
         scope: RegionScope, at now: Date, lookBackDays: Int, on connection: PostgresConnection
     ) throws -> CandidateSet {
         try connection.query(CandidateQuery.settings, [scope.prefix, try now.postgresText(), String(lookBackDays)])
+        // Temporary tables have no statistics until analysed, and the misestimates make JIT
+        // compilation look worthwhile where it only adds its compile time.
+        try connection.executeScript("SET LOCAL jit = off")
         try connection.executeScript(CandidateQuery.needs)
         try connection.executeScript(CandidateQuery.offers)
         try connection.executeScript(CandidateQuery.exclusions)
@@ -56,7 +59,7 @@ struct CandidateSet {
         // every join here is an equality, so hash joins are right at any size.
         try connection.executeScript("SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off")
         let rows = try connection.query(CandidateQuery.pairs)
-        try connection.executeScript("SET LOCAL enable_nestloop = on; SET LOCAL enable_mergejoin = on")
+        try connection.executeScript("RESET enable_nestloop; RESET enable_mergejoin; RESET jit")
         for row in rows {
             guard let need = needIndex[try row.decode(Int64.self, "need_id")] else { continue }
             var list = try row.decode([Int].self, "offers").compactMap { offerIndex[Int64($0)] }
