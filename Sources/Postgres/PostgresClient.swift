@@ -106,6 +106,27 @@ public final class PostgresClient: Service, Sendable {
         }
     }
 
+    /// Holds one connection across several steps, for work that interleaves SQL on it with
+    /// waiting for other connections, such as a transaction whose snapshot other connections
+    /// import (`pg_export_snapshot`) to read the same data in parallel. Each
+    /// ``ReservedConnection/run(_:)`` runs its body on the pool's thread. A connection left
+    /// inside a transaction is discarded on release, never reused.
+    public func withReservedConnection<T: Sendable>(
+        _ body: (ReservedConnection) async throws -> T
+    ) async throws -> T {
+        let lease = try await reserve()
+        let connection = try await threadPool.runIfActive { [self] in try open(lease) }
+        let reserved = ReservedConnection(connection: connection, threadPool: threadPool)
+        do {
+            let result = try await body(reserved)
+            release(connection)
+            return result
+        } catch {
+            release(connection)
+            throw error
+        }
+    }
+
     /// Runs one statement and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) async throws -> PostgresRows {
@@ -229,6 +250,27 @@ public final class PostgresClient: Service, Sendable {
             return nil
         }
         waiter?.continuation.resume(returning: .slot)
+    }
+}
+
+/// A connection held by ``PostgresClient/withReservedConnection(_:)``.
+public struct ReservedConnection: Sendable {
+    fileprivate let connection: PostgresConnection
+    fileprivate let threadPool: NIOThreadPool
+
+    /// Runs `body` on the pool's thread with the held connection; cancelling the calling task
+    /// sends `PQcancel`.
+    public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        let holder = CancellationTarget()
+        let connection = self.connection
+        return try await withTaskCancellationHandler {
+            try await threadPool.runIfActive {
+                holder.attach(connection)
+                return try body(connection)
+            }
+        } onCancel: {
+            holder.cancel()
+        }
     }
 }
 

@@ -11,10 +11,13 @@ import Matching
 /// remaining rules are cheap per-pair tests. Every rule here mirrors one in
 /// `Matching.Eligibility`, and a test holds the two to the same answers.
 enum CandidateQuery {
-    /// Sets scope (`$1`), instant (`$2`, ISO text) and look-back days (`$3`) for this transaction.
+    /// Sets scope (`$1`), instant (`$2`, ISO text), look-back days (`$3`) and which shard of
+    /// the needs (`$4` of `$5`, by need id modulo) this connection finds pairs for, for this
+    /// transaction.
     static let settings = """
         SELECT set_config('charity_match.scope', $1, true), set_config('charity_match.now', $2, true),
-               set_config('charity_match.look_back_days', $3, true)
+               set_config('charity_match.look_back_days', $3, true),
+               set_config('charity_match.shard', $4, true), set_config('charity_match.shards', $5, true)
         """
 
     /// Open needs of consenting households in scope that still lack units.
@@ -119,7 +122,9 @@ enum CandidateQuery {
             SELECT rn.need_id, rn.household_id, rn.category_id, rn.parent_id, rn.region_code, rn.lat, rn.lon,
                    rn.status_mask, rn.flag_mask, rn.members, rn.ages
               FROM run_needs rn
-             WHERE NOT EXISTS (SELECT 1 FROM run_recent_aid ra
+             WHERE rn.need_id % (SELECT current_setting('charity_match.shards')::int)
+                   = (SELECT current_setting('charity_match.shard')::int)
+               AND NOT EXISTS (SELECT 1 FROM run_recent_aid ra
                                 WHERE ra.household_id = rn.household_id AND ra.category_id = rn.category_id)
         ), need_keys AS MATERIALIZED (
             SELECT n.*, k.category AS key_category, p.prefix

@@ -5,7 +5,7 @@ import Postgres
 /// What a run loaded: the needs, households and offers in scope as engine values, and the
 /// eligible pairs as compressed rows (`pairOffers[pairStart[n] ..< pairStart[n + 1]]` are
 /// indices into `offers` for need `n`).
-struct CandidateSet {
+struct CandidateSet: Sendable {
     var needs: [Need] = []
     var households: [Int64: Household] = [:]
     var offers: [Offer] = []
@@ -15,17 +15,48 @@ struct CandidateSet {
 
     var pairCount: Int { pairOffers.count }
 
-    /// Runs candidate generation in the caller's transaction.
+    /// Which part of the needs a connection works on: shard `index` of `count`, by need id.
+    struct Shard: Sendable {
+        var index: Int
+        var count: Int
+        static let all = Shard(index: 0, count: 1)
+    }
+
+    /// Eligible offer ids of each need of one shard, unsorted and possibly repeated.
+    typealias PairRows = [(need: Int64, offers: [Int])]
+
+    /// Runs candidate generation in the caller's transaction, on one connection.
     static func load(
         scope: RegionScope, at now: Date, lookBackDays: Int, on connection: PostgresConnection
     ) throws -> CandidateSet {
-        try connection.query(CandidateQuery.settings, [scope.prefix, try now.postgresText(), String(lookBackDays)])
+        try prepare(scope: scope, at: now, lookBackDays: lookBackDays, shard: .all, on: connection)
+        var set = try loadEntities(at: now, lookBackDays: lookBackDays, on: connection)
+        set.attach([try pairRows(on: connection)])
+        return set
+    }
+
+    /// Fills this transaction's temporary tables with the run's needs, offers and exclusions;
+    /// ``pairRows(on:)`` then finds the pairs of `shard`'s needs.
+    static func prepare(
+        scope: RegionScope, at now: Date, lookBackDays: Int, shard: Shard, on connection: PostgresConnection
+    ) throws {
+        try connection.query(
+            CandidateQuery.settings,
+            [scope.prefix, try now.postgresText(), String(lookBackDays), String(shard.index), String(shard.count)])
         // Temporary tables have no statistics until analysed, and the misestimates make JIT
         // compilation look worthwhile where it only adds its compile time.
         try connection.executeScript("SET LOCAL jit = off")
         try connection.executeScript(CandidateQuery.needs)
         try connection.executeScript(CandidateQuery.offers)
         try connection.executeScript(CandidateQuery.exclusions)
+    }
+
+    /// The needs, households, offers and context of a prepared transaction, without pairs.
+    static func loadEntities(
+        at now: Date, lookBackDays: Int, on connection: PostgresConnection
+    ) throws
+        -> CandidateSet
+    {
         var set = CandidateSet(
             context: MatchingContext(
                 now: now, lookBackDays: lookBackDays, categories: try loadCategories(on: connection),
@@ -44,31 +75,39 @@ struct CandidateSet {
         }
         set.households = try loadHouseholds(on: connection)
         set.offers = try loadOffers(on: connection)
-        try set.loadPairs(on: connection)
         return set
     }
 
-    private mutating func loadPairs(on connection: PostgresConnection) throws {
-        var needIndex: [Int64: Int] = [:]
-        for (index, need) in needs.enumerated() { needIndex[need.id] = index }
-        var offerIndex: [Int64: Int32] = [:]
-        for (index, offer) in offers.enumerated() { offerIndex[offer.id] = Int32(index) }
-        var lists = [[Int32]](repeating: [], count: needs.count)
+    /// The eligible pairs of a prepared transaction's needs.
+    static func pairRows(on connection: PostgresConnection) throws -> PairRows {
         // The planner underestimates the joins of temporary tables by orders of magnitude and
         // picks nested loops that take minutes, or merge joins that sort millions of pairs;
         // every join here is an equality, so hash joins are right at any size.
         try connection.executeScript("SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off")
         let rows = try connection.query(CandidateQuery.pairs)
-        try connection.executeScript("RESET enable_nestloop; RESET enable_mergejoin; RESET jit")
-        for row in rows {
-            guard let need = needIndex[try row.decode(Int64.self, "need_id")] else { continue }
-            var list = try row.decode([Int].self, "offers").compactMap { offerIndex[Int64($0)] }
-            list.sort()
-            lists[need] = list.enumerated().filter { $0.offset == 0 || list[$0.offset - 1] != $0.element }.map(
-                \.element)
+        try connection.executeScript("RESET enable_nestloop; RESET enable_mergejoin")
+        return try rows.map { row in (try row.decode(Int64.self, "need_id"), try row.decode([Int].self, "offers")) }
+    }
+
+    /// Builds the compressed rows from the pair rows of every shard.
+    mutating func attach(_ shards: [PairRows]) {
+        var needIndex: [Int64: Int] = [:]
+        for (index, need) in needs.enumerated() { needIndex[need.id] = index }
+        var offerIndex: [Int64: Int32] = [:]
+        for (index, offer) in offers.enumerated() { offerIndex[offer.id] = Int32(index) }
+        var lists = [[Int32]](repeating: [], count: needs.count)
+        for rows in shards {
+            for (needID, offerIDs) in rows {
+                guard let need = needIndex[needID] else { continue }
+                var list = offerIDs.compactMap { offerIndex[Int64($0)] }
+                list.sort()
+                lists[need] = list.enumerated().filter { $0.offset == 0 || list[$0.offset - 1] != $0.element }
+                    .map(\.element)
+            }
         }
         pairStart = [0]
         pairStart.reserveCapacity(needs.count + 1)
+        pairOffers = []
         for list in lists {
             pairOffers.append(contentsOf: list)
             pairStart.append(Int32(pairOffers.count))

@@ -24,31 +24,101 @@ public struct MatchingRuns: Sendable {
     }
 
     /// Runs a matching; with `export` also returns the instance and assignment as CSV.
+    ///
+    /// The pair search, the heaviest SQL, is split by need id over this connection and a
+    /// second one that imports this transaction's snapshot, so both cores of the database
+    /// work on it and both see exactly the same data.
     public func run(
         _ request: MatchingRunRequest, export: Bool = false
-    ) async throws -> (
-        MatchingRunReport, MatchingRunExport?
-    ) {
+    ) async throws -> (MatchingRunReport, MatchingRunExport?) {
         try request.validate()
         let holds = self.holds
-        return try await client.withTransaction(isolation: .repeatableRead, maxAttempts: 1) { connection in
-            try Self.run(request, export: export, holds: holds, on: connection)
+        let client = self.client
+        let shards = client.options.maxConnections >= 2 ? 2 : 1
+        return try await client.withReservedConnection { main in
+            do {
+                let started = ContinuousClock.now
+                let (stored, snapshot) = try await main.run { try Self.begin(request, on: $0) }
+                async let others = Self.pairRows(
+                    shards: 1..<shards, of: shards, snapshot: snapshot, request: request, client: client)
+                let (entities, own) = try await main.run { connection in
+                    try CandidateSet.prepare(
+                        scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
+                        shard: .init(index: 0, count: shards), on: connection)
+                    return (
+                        try CandidateSet.loadEntities(
+                            at: request.now, lookBackDays: request.lookBackDays, on: connection),
+                        try CandidateSet.pairRows(on: connection)
+                    )
+                }
+                var candidates = entities
+                candidates.attach([own] + (try await others))
+                let loaded = candidates
+                return try await main.run { connection in
+                    let result = try Self.finish(
+                        request, policy: stored, candidates: loaded, started: started, export: export, holds: holds,
+                        on: connection)
+                    try connection.executeScript("COMMIT")
+                    return result
+                }
+            } catch {
+                _ = try? await main.run { try $0.executeScript("ROLLBACK") }
+                throw error
+            }
         }
     }
 
-    private static func run(
-        _ request: MatchingRunRequest, export: Bool, holds: HoldPolicy, on connection: PostgresConnection
-    ) throws -> (MatchingRunReport, MatchingRunExport?) {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let scope = request.region.scope
+    /// Opens the run's transaction: region check, advisory locks (not for a dry run), the
+    /// policy, and a snapshot other connections can import.
+    private static func begin(
+        _ request: MatchingRunRequest, on connection: PostgresConnection
+    ) throws -> (
+        WeightPolicyRepository.Stored, String
+    ) {
+        try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ")
         guard
             try connection.query("SELECT 1 FROM regions WHERE code = $1", [request.region.digits]).first != nil
         else { throw StoreError.notFound(entity: "region", id: request.region.digits) }
-        if !request.dryRun { try lock(scope: scope, on: connection) }
+        if !request.dryRun { try lock(scope: request.region.scope, on: connection) }
         let stored = try WeightPolicyRepository.active(named: request.policyName ?? "standard", on: connection)
-        let candidates = try CandidateSet.load(
-            scope: scope, at: request.now, lookBackDays: request.lookBackDays, on: connection)
+        let snapshot = try connection.query("SELECT pg_export_snapshot() AS id")[0].decode(String.self, "id")
+        return (stored, snapshot)
+    }
+
+    /// The pairs of needs in `shards`, each found on its own pooled connection inside a
+    /// transaction that imports `snapshot`.
+    private static func pairRows(
+        shards: Range<Int>, of count: Int, snapshot: String, request: MatchingRunRequest, client: PostgresClient
+    ) async throws -> [CandidateSet.PairRows] {
+        guard snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw StoreError.conflict("the server returned an unexpected snapshot id")
+        }
+        return try await withThrowingTaskGroup(of: CandidateSet.PairRows.self) { group in
+            for index in shards {
+                group.addTask {
+                    try await client.withConnection { connection in
+                        try connection.transaction(isolation: .repeatableRead) { connection in
+                            try connection.executeScript("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+                            try CandidateSet.prepare(
+                                scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
+                                shard: .init(index: index, count: count), on: connection)
+                            return try CandidateSet.pairRows(on: connection)
+                        }
+                    }
+                }
+            }
+            var rows: [CandidateSet.PairRows] = []
+            for try await shard in group { rows.append(shard) }
+            return rows
+        }
+    }
+
+    /// Scores, assigns and (unless a dry run) writes the proposals and the run record.
+    private static func finish(
+        _ request: MatchingRunRequest, policy stored: WeightPolicyRepository.Stored, candidates: CandidateSet,
+        started: ContinuousClock.Instant, export: Bool, holds: HoldPolicy, on connection: PostgresConnection
+    ) throws -> (MatchingRunReport, MatchingRunExport?) {
+        let clock = ContinuousClock()
         let loaded = clock.now
 
         let scorer = Scorer(policy: stored.policy, context: candidates.context)
