@@ -17,7 +17,8 @@ extension MatchRepository {
             """, [household, need]
         ).map { try $0.decode(Int64.self, "id") }
         for id in ids {
-            _ = try apply(.cancel, to: id, on: connection, by: actor, reasonCode: reasonCode, note: nil, holds: HoldPolicy())
+            _ = try apply(
+                .cancel, to: id, on: connection, by: actor, reasonCode: reasonCode, note: nil, holds: HoldPolicy())
         }
         return ids
     }

@@ -38,7 +38,9 @@ struct CharityRepositoryTests {
         try await RepositoryFixtures.with("charityinvalid") { client in
             let charities = CharityRepository(client: client)
             let before = try await RepositoryFixtures.allAudits(client)
-            await #expect(throws: StoreError.invalid(field: "credit_code", reason: "fails its check character (GB 32100)")) {
+            await #expect(
+                throws: StoreError.invalid(field: "credit_code", reason: "fails its check character (GB 32100)")
+            ) {
                 _ = try await charities.register(Self.profile, creditCode: "91320508MA1ABCD001", by: .system)
             }
             var blank = Self.profile
@@ -100,7 +102,8 @@ struct CharityRepositoryTests {
             let forever = try await charities.ban(charity: id, until: nil, by: .system, reason: "永久禁入")
             #expect(forever.status == .banned && forever.bannedUntil == nil)
             await #expect(throws: StoreError.invalid(field: "until", reason: "must be in the future")) {
-                _ = try await charities.ban(charity: id, until: Date(timeIntervalSince1970: 0), by: .system, reason: "x")
+                _ = try await charities.ban(
+                    charity: id, until: Date(timeIntervalSince1970: 0), by: .system, reason: "x")
             }
             for action in ["charity.suspend", "charity.reinstate"] {
                 #expect(try await RepositoryFixtures.audits(client, action, id) == 1)

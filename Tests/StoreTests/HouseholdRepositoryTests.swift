@@ -53,7 +53,9 @@ struct HouseholdRepositoryTests {
             var badNumber = RepositoryFixtures.registration(103, region: village)
             let valid = RepositoryFixtures.idNumber(103)
             badNumber.idNumber = String(valid.dropLast()) + (valid.hasSuffix("0") ? "1" : "0")
-            await #expect(throws: StoreError.invalid(field: "id_number", reason: "fails its check character (GB 11643)")) {
+            await #expect(
+                throws: StoreError.invalid(field: "id_number", reason: "fails its check character (GB 11643)")
+            ) {
                 _ = try await households.register(badNumber, by: .system)
             }
             var exclusive = RepositoryFixtures.registration(104, region: village)
@@ -73,7 +75,8 @@ struct HouseholdRepositoryTests {
                     RepositoryFixtures.registration(105, region: village), within: RepositoryFixtures.elsewhere,
                     by: .system)
             }
-            await #expect(throws: StoreError.invalid(field: "region_code", reason: "unknown region code 320508999999")) {
+            await #expect(throws: StoreError.invalid(field: "region_code", reason: "unknown region code 320508999999"))
+            {
                 _ = try await households.register(
                     RepositoryFixtures.registration(106, region: "320508999999"), by: .system)
             }
@@ -90,7 +93,8 @@ struct HouseholdRepositoryTests {
             #expect(try await households.household(id: 999_999) == nil)
             let missing = StoreError.notFound(entity: "household", id: String(id))
             await #expect(throws: missing) {
-                _ = try await households.withdrawConsent(household: id, within: RepositoryFixtures.elsewhere, by: .system)
+                _ = try await households.withdrawConsent(
+                    household: id, within: RepositoryFixtures.elsewhere, by: .system)
             }
             await #expect(throws: StoreError.notFound(entity: "household", id: "999999")) {
                 _ = try await households.withdrawConsent(household: 999_999, by: .system)

@@ -37,7 +37,8 @@ struct NeedRepositoryTests {
                 throws: StoreError.conflict(
                     "household \(household) already has need \(need.id) open for material.clothing_bedding")
             ) {
-                _ = try await needs.record(household: household, category: category, NeedDetails(quantity: 1), by: .system)
+                _ = try await needs.record(
+                    household: household, category: category, NeedDetails(quantity: 1), by: .system)
             }
             let listed = try await needs.list(
                 within: RepositoryFixtures.countyScope, status: .open, category: category, household: household)
@@ -56,18 +57,22 @@ struct NeedRepositoryTests {
                 _ = try await needs.record(
                     household: household, category: category, NeedDetails(quantity: 1, urgency: 9), by: .system)
             }
-            await #expect(throws: StoreError.invalid(field: "quantity", reason: "must be a whole number of at least 1")) {
-                _ = try await needs.record(household: household, category: category, NeedDetails(quantity: 0), by: .system)
+            await #expect(throws: StoreError.invalid(field: "quantity", reason: "must be a whole number of at least 1"))
+            {
+                _ = try await needs.record(
+                    household: household, category: category, NeedDetails(quantity: 0), by: .system)
             }
             await #expect(
-                throws: StoreError.invalid(field: "needed_by", reason: "must be today or a later date written yyyy-mm-dd")
+                throws: StoreError.invalid(
+                    field: "needed_by", reason: "must be today or a later date written yyyy-mm-dd")
             ) {
                 _ = try await needs.record(
                     household: household, category: category, NeedDetails(quantity: 1, neededBy: "2020-01-01"),
                     by: .system)
             }
             await #expect(
-                throws: StoreError.invalid(field: "category_id", reason: "material is a group of categories; name one of them")
+                throws: StoreError.invalid(
+                    field: "category_id", reason: "material is a group of categories; name one of them")
             ) {
                 _ = try await needs.record(household: household, category: group, NeedDetails(quantity: 1), by: .system)
             }
@@ -93,7 +98,8 @@ struct NeedRepositoryTests {
             await #expect(
                 throws: StoreError.versionMismatch(entity: "need", id: String(need.id), current: updated.version)
             ) {
-                _ = try await needs.update(need: need.id, NeedDetails(quantity: 4), ifVersion: need.version, by: .system)
+                _ = try await needs.update(
+                    need: need.id, NeedDetails(quantity: 4), ifVersion: need.version, by: .system)
             }
             await #expect(throws: StoreError.notFound(entity: "need", id: String(need.id))) {
                 _ = try await needs.update(
@@ -103,7 +109,8 @@ struct NeedRepositoryTests {
             #expect(try await RepositoryFixtures.audits(client, "need.update", need.id) == 1)
             _ = try await needs.cancel(need: need.id, by: .system, reason: "household_moved")
             await #expect(
-                throws: StoreError.invalidTransition(entity: "need", id: String(need.id), from: "cancelled", action: "updated")
+                throws: StoreError.invalidTransition(
+                    entity: "need", id: String(need.id), from: "cancelled", action: "updated")
             ) {
                 _ = try await needs.update(need: need.id, NeedDetails(quantity: 4), ifVersion: nil, by: .system)
             }
@@ -119,11 +126,13 @@ struct NeedRepositoryTests {
             let need = try #require(try await lifecycle.match(id: matches[0])).needID
             let needs = Self.repository(client)
             await #expect(
-                throws: StoreError.invalid(field: "reason_code", reason: "must be a lower-case code such as not_eligible")
+                throws: StoreError.invalid(
+                    field: "reason_code", reason: "must be a lower-case code such as not_eligible")
             ) {
                 _ = try await needs.cancel(need: need, by: .system, reason: "Moved Away")
             }
-            let cancelled = try await needs.cancel(need: need, within: RepositoryFixtures.countyScope, by: .system, reason: "household_moved")
+            let cancelled = try await needs.cancel(
+                need: need, within: RepositoryFixtures.countyScope, by: .system, reason: "household_moved")
             #expect(cancelled.status == .cancelled && cancelled.closedAt != nil)
             #expect(try await lifecycle.match(id: matches[0])?.status == .cancelled)
             #expect(try await lifecycle.match(id: matches[0])?.reasonCode == "need_cancelled")
@@ -132,7 +141,8 @@ struct NeedRepositoryTests {
             #expect(try await RepositoryFixtures.audits(client, "need.cancel", need) == 1)
             #expect(try await RepositoryFixtures.audits(client, "match.cancel", matches[0]) == 1)
             await #expect(
-                throws: StoreError.invalidTransition(entity: "need", id: String(need), from: "cancelled", action: "cancelled")
+                throws: StoreError.invalidTransition(
+                    entity: "need", id: String(need), from: "cancelled", action: "cancelled")
             ) {
                 _ = try await needs.cancel(need: need, by: .system, reason: "again")
             }

@@ -11,7 +11,8 @@ struct OfferRepositoryTests {
         eligibleStatuses: [.dibao, .tekun], memberAges: 60...150)
 
     private static func activeCharity(_ client: PostgresClient) async throws -> Int64 {
-        try await client.query("SELECT min(id) AS id FROM charities WHERE status = 'active'")[0].decode(Int64.self, "id")
+        try await client.query("SELECT min(id) AS id FROM charities WHERE status = 'active'")[0].decode(
+            Int64.self, "id")
     }
 
     @Test func createReadAndList() async throws {
@@ -59,18 +60,21 @@ struct OfferRepositoryTests {
             ) {
                 _ = try await offers.create(charity: charity, category: category, nowhere, by: .system)
             }
-            nowhere.serviceCircle = ServiceCircle(center: GeoPoint(latitude: 31.3, longitude: 120.6), radiusKilometres: 5)
+            nowhere.serviceCircle = ServiceCircle(
+                center: GeoPoint(latitude: 31.3, longitude: 120.6), radiusKilometres: 5)
             let circled = try await offers.create(charity: charity, category: category, nowhere, by: .system)
             #expect(circled.terms.serviceCircle?.radiusKilometres == 5)
             var empty = Self.terms
             empty.capacity = 0
-            await #expect(throws: StoreError.invalid(field: "capacity", reason: "must be a whole number of at least 1")) {
+            await #expect(throws: StoreError.invalid(field: "capacity", reason: "must be a whole number of at least 1"))
+            {
                 _ = try await offers.create(charity: charity, category: category, empty, by: .system)
             }
             let suspended = try await CharityRepository(client: client).suspend(
                 charity: charity, by: .system, reason: "核查")
             await #expect(
-                throws: StoreError.conflict("charity \(suspended.id) is suspended; only an active charity can post offers")
+                throws: StoreError.conflict(
+                    "charity \(suspended.id) is suspended; only an active charity can post offers")
             ) {
                 _ = try await offers.create(charity: charity, category: category, Self.terms, by: .system)
             }
@@ -88,7 +92,8 @@ struct OfferRepositoryTests {
             var terms = offer.terms
             terms.capacity = 2
             await #expect(
-                throws: StoreError.conflict("offer \(offerID) has 3 unit(s) allocated; its capacity cannot drop below that")
+                throws: StoreError.conflict(
+                    "offer \(offerID) has 3 unit(s) allocated; its capacity cannot drop below that")
             ) {
                 _ = try await offers.update(offer: offerID, terms, ifVersion: offer.version, by: .system)
             }

@@ -55,7 +55,8 @@ struct ReferenceRepositoryTests {
             let future = try await audit.list(AuditFilter(from: Date().addingTimeInterval(3600)))
             #expect(future.items.isEmpty)
             await #expect(
-                throws: StoreError.invalid(field: "action", reason: "must be a dotted lower-case action such as match.approve")
+                throws: StoreError.invalid(
+                    field: "action", reason: "must be a dotted lower-case action such as match.approve")
             ) {
                 _ = try await audit.list(AuditFilter(actionPrefix: "Match%"))
             }
@@ -77,17 +78,22 @@ struct ReferenceRepositoryTests {
             #expect(try await RepositoryFixtures.audits(client, "aid.record", entry.id) == 1)
             let listed = try await aid.aid(ofHousehold: household, within: RepositoryFixtures.countyScope)
             #expect(listed.count == before + 1 && listed.contains(entry))
-            await #expect(throws: StoreError.conflict("government aid with external reference GOV-1 is already recorded")) {
+            await #expect(
+                throws: StoreError.conflict("government aid with external reference GOV-1 is already recorded")
+            ) {
                 _ = try await aid.recordGovernmentAid(
-                    household: household, GovernmentAid(categoryID: category, units: 1, givenOn: "2026-11-02",
-                    externalRef: "GOV-1"), by: .system)
+                    household: household,
+                    GovernmentAid(
+                        categoryID: category, units: 1, givenOn: "2026-11-02",
+                        externalRef: "GOV-1"), by: .system)
             }
             await #expect(throws: StoreError.invalid(field: "amount", reason: "amount or units is required")) {
                 _ = try await aid.recordGovernmentAid(
                     household: household, GovernmentAid(categoryID: category, givenOn: "2026-11-02"), by: .system)
             }
             await #expect(
-                throws: StoreError.invalid(field: "given_on", reason: "must be today or an earlier date written yyyy-mm-dd")
+                throws: StoreError.invalid(
+                    field: "given_on", reason: "must be today or an earlier date written yyyy-mm-dd")
             ) {
                 _ = try await aid.recordGovernmentAid(
                     household: household, GovernmentAid(categoryID: category, units: 1, givenOn: "2027-01-01"),

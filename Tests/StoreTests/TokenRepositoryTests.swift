@@ -12,7 +12,8 @@ struct TokenRepositoryTests {
             let admin = try await users.create(login: "admin", name: "管理员", role: .admin, by: .system)
             #expect(admin.role == .admin && admin.regionCode == nil)
             let worker = try await users.create(
-                login: "caseworker.1", name: "社工", role: .caseworker, regionCode: "320508000000", by: Actor(userID: admin.id))
+                login: "caseworker.1", name: "社工", role: .caseworker, regionCode: "320508000000",
+                by: Actor(userID: admin.id))
             #expect(try await users.user(id: worker.id) == worker)
             #expect(try await RepositoryFixtures.audits(client, "user.create", worker.id) == 1)
             await #expect(throws: StoreError.invalid(field: "region_code", reason: "is required for coordinators")) {

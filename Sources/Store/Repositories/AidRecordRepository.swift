@@ -120,7 +120,10 @@ public struct AidRecordRepository: Sendable {
                         VALUES ($1, 'government', $2, $3, $4, $5::date, $6, $7, $8) RETURNING *)
                     SELECT \(AidEntry.columns) FROM a
                     """,
-                    [household, category.id, aid.amount, aid.units, given.description, program, reference, actor.userID])
+                    [
+                        household, category.id, aid.amount, aid.units, given.description, program, reference,
+                        actor.userID,
+                    ])
             }
             let entry = try AidEntry(row: rows[0])
             try AuditTrail.record(

@@ -104,14 +104,17 @@ public struct AuditLogRepository: Sendable {
 
     /// Matching rows, newest first: the cursor is the id of the last row read, and the next
     /// page holds older rows.
-    public func list(_ filter: AuditFilter = AuditFilter(), page: PageRequest<Int64> = PageRequest()) async throws
+    public func list(
+        _ filter: AuditFilter = AuditFilter(), page: PageRequest<Int64> = PageRequest()
+    ) async throws
         -> Page<AuditEntry, Int64>
     {
         let limit = try page.validatedLimit()
         if let prefix = filter.actionPrefix,
             prefix.isEmpty || !prefix.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || "._".contains($0)) })
         {
-            throw StoreError.invalid(field: "action", reason: "must be a dotted lower-case action such as match.approve")
+            throw StoreError.invalid(
+                field: "action", reason: "must be a dotted lower-case action such as match.approve")
         }
         let rows = try await client.query(
             """

@@ -17,7 +17,9 @@ public struct CharityRepository: Sendable {
     /// Registers an organisation. The credit code must pass GB 32100 (its check character
     /// and the digits of its registration area); a code already registered is a
     /// ``StoreError/conflict(_:)``.
-    public func register(_ profile: CharityProfile, creditCode: String, by actor: Actor) async throws
+    public func register(
+        _ profile: CharityProfile, creditCode: String, by actor: Actor
+    ) async throws
         -> CharityRecord
     {
         let code: CreditCode
@@ -55,7 +57,9 @@ public struct CharityRepository: Sendable {
     }
 
     /// Charities by id, optionally of one status.
-    public func list(status: CharityStatus? = nil, page: PageRequest<Int64> = PageRequest()) async throws
+    public func list(
+        status: CharityStatus? = nil, page: PageRequest<Int64> = PageRequest()
+    ) async throws
         -> Page<CharityRecord, Int64>
     {
         let limit = try page.validatedLimit()
@@ -104,7 +108,9 @@ public struct CharityRepository: Sendable {
     }
 
     /// Bans an active or suspended charity until `until` (nil: for good, 禁入).
-    public func ban(charity id: Int64, until: Date?, by actor: Actor, reason: String) async throws
+    public func ban(
+        charity id: Int64, until: Date?, by actor: Actor, reason: String
+    ) async throws
         -> CharityRecord
     {
         let reason = try requiredText(reason, field: "reason", maxLength: 500)
@@ -159,7 +165,8 @@ public struct CharityRepository: Sendable {
             charityID: id, deliveredMatches: try row.decode(Int.self, "delivered"),
             deliveredUnits: try row.decode(Int.self, "delivered_units"),
             declinedMatches: try row.decode(Int.self, "declined"),
-            satisfactionAverage: try row.decode(Double?.self, "average"), satisfactionCount: try row.decode(
+            satisfactionAverage: try row.decode(Double?.self, "average"),
+            satisfactionCount: try row.decode(
                 Int.self, "rated"),
             openOffers: try row.decode(Int.self, "open_offers"))
     }
@@ -217,7 +224,8 @@ public struct CharityRepository: Sendable {
             "charities_credit_code_key": .conflict("a charity with credit code \(creditCode) is already registered"),
             "charities_credit_code_format": .invalid(
                 field: "credit_code", reason: "characters 3–8 must be digits (the registration area code)"),
-            "charities_credit_code_valid": .invalid(field: "credit_code", reason: "fails its check character (GB 32100)"),
+            "charities_credit_code_valid": .invalid(
+                field: "credit_code", reason: "fails its check character (GB 32100)"),
             "charities_region_code_fkey": .invalid(field: "region_code", reason: "unknown region code"),
         ]
     }

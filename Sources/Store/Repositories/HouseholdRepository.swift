@@ -40,7 +40,8 @@ public struct HouseholdRepository: Sendable {
         let violations: [String: StoreError] = [
             "households_case_number_key": .conflict("case number \(entry.caseNumber) is already registered"),
             "households_id_number_hmac_key": .conflict("a household with this ID number is already registered"),
-            "households_region_code_fkey": .invalid(field: "region_code", reason: "unknown region code \(entry.region)"),
+            "households_region_code_fkey": .invalid(
+                field: "region_code", reason: "unknown region code \(entry.region)"),
         ]
         return try await client.withTransaction { connection in
             let rows = try mappingViolations(violations) {
@@ -83,7 +84,9 @@ public struct HouseholdRepository: Sendable {
     }
 
     /// Households inside `scope` (nil: all), by id.
-    public func list(within scope: RegionScope?, page: PageRequest<Int64> = PageRequest()) async throws
+    public func list(
+        within scope: RegionScope?, page: PageRequest<Int64> = PageRequest()
+    ) async throws
         -> Page<HouseholdRecord, Int64>
     {
         let limit = try page.validatedLimit()
@@ -121,14 +124,17 @@ public struct HouseholdRepository: Sendable {
 
     /// Withdraws consent now and cancels the household's live matches (reason code
     /// `consent_withdrawn`), releasing the units they reserved, in the same transaction.
-    public func withdrawConsent(household id: Int64, within scope: RegionScope? = nil, by actor: Actor) async throws
+    public func withdrawConsent(
+        household id: Int64, within scope: RegionScope? = nil, by actor: Actor
+    ) async throws
         -> ConsentWithdrawal
     {
         try await client.withTransaction { connection in
             let current = try Self.lock(id, within: scope, on: connection)
             guard current.hasConsent else {
                 throw StoreError.invalidTransition(
-                    entity: "household", id: String(id), from: current.consentGivenAt == nil ? "without consent" : "withdrawn",
+                    entity: "household", id: String(id),
+                    from: current.consentGivenAt == nil ? "without consent" : "withdrawn",
                     action: "withdrawn from consent")
             }
             let rows = try connection.query(
@@ -149,7 +155,9 @@ public struct HouseholdRepository: Sendable {
     }
 
     /// Locks the household for a write; missing and out of scope are both ``StoreError/notFound(entity:id:)``.
-    static func lock(_ id: Int64, within scope: RegionScope?, on connection: PostgresConnection) throws
+    static func lock(
+        _ id: Int64, within scope: RegionScope?, on connection: PostgresConnection
+    ) throws
         -> HouseholdRecord
     {
         let rows = try connection.query(

@@ -94,7 +94,8 @@ public struct NeedDetails: Sendable, Equatable, Codable {
         var valid = self
         if let text = unit?.trimmingBlanks(), !text.isEmpty {
             guard let code = NeedRoster.units[text.lowercased()] else {
-                throw .invalid(field: "unit", reason: "unknown unit \(text); use portion, set, piece, box, yuan, hour or session")
+                throw .invalid(
+                    field: "unit", reason: "unknown unit \(text); use portion, set, piece, box, yuan, hour or session")
             }
             valid.unit = code
         } else {

@@ -102,11 +102,12 @@ public struct NeedRepository: Sendable {
             let category = try CategoryRepository.category(
                 id: current.categoryID, field: "category_id", on: connection)
             let details = try details.validated(category: category, today: today)
-            let committed = try connection.query(
-                """
-                SELECT coalesce(sum(units), 0) AS units FROM matches
-                 WHERE need_id = $1 AND status IN ('approved', 'accepted')
-                """, [id])[0].decode(Int.self, "units") + current.fulfilledQuantity
+            let committed =
+                try connection.query(
+                    """
+                    SELECT coalesce(sum(units), 0) AS units FROM matches
+                     WHERE need_id = $1 AND status IN ('approved', 'accepted')
+                    """, [id])[0].decode(Int.self, "units") + current.fulfilledQuantity
             guard details.quantity >= committed else {
                 throw StoreError.conflict(
                     "need \(id) has \(committed) unit(s) delivered or reserved; the quantity cannot drop below that")
@@ -132,7 +133,9 @@ public struct NeedRepository: Sendable {
     /// Cancels an open or matched need and, in the same transaction, its live matches
     /// (reason code `need_cancelled`), releasing the units they reserved. `reason` is a
     /// lower-case reason code such as `household_moved`.
-    public func cancel(need id: Int64, within scope: RegionScope? = nil, by actor: Actor, reason: String)
+    public func cancel(
+        need id: Int64, within scope: RegionScope? = nil, by actor: Actor, reason: String
+    )
         async throws -> NeedRecord
     {
         try MatchRepository.validate(reasonCode: reason, required: true)
@@ -158,7 +161,9 @@ public struct NeedRepository: Sendable {
     /// Locks the need's live matches and then the need, the order match transitions take
     /// them in (match → offer → need), so a write here and a concurrent approval queue up
     /// instead of deadlocking. Missing and out of scope are both ``StoreError/notFound(entity:id:)``.
-    private static func lock(_ id: Int64, within scope: RegionScope?, on connection: PostgresConnection) throws
+    private static func lock(
+        _ id: Int64, within scope: RegionScope?, on connection: PostgresConnection
+    ) throws
         -> NeedRecord
     {
         try connection.query(

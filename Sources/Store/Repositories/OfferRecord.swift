@@ -90,7 +90,8 @@ public struct OfferTerms: Sendable, Equatable, Codable {
         valid.serviceRegionPrefixes = serviceRegionPrefixes.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         if let circle = serviceCircle {
             guard (-90...90).contains(circle.center.latitude), (-180...180).contains(circle.center.longitude) else {
-                throw .invalid(field: "service_circle", reason: "the centre must be latitude −90…90, longitude −180…180")
+                throw .invalid(
+                    field: "service_circle", reason: "the centre must be latitude −90…90, longitude −180…180")
             }
             guard circle.radiusKilometres > 0, circle.radiusKilometres < 1_000_000 else {
                 throw .invalid(field: "service_circle", reason: "the radius must be more than 0 and below 1000000 km")

@@ -16,7 +16,9 @@ public struct OfferRepository: Sendable {
     }
 
     /// Posts an open offer of an active charity in `category`.
-    public func create(charity: Int64, category: Int64, _ terms: OfferTerms, by actor: Actor) async throws
+    public func create(
+        charity: Int64, category: Int64, _ terms: OfferTerms, by actor: Actor
+    ) async throws
         -> OfferRecord
     {
         try await client.withTransaction { connection in

@@ -69,7 +69,9 @@ public struct TokenRepository: Sendable {
     }
 
     /// Issues a token for an enabled user; `expiresAt` (if any) must be in the future.
-    public func issueToken(for user: Int64, label: String?, expiresAt: Date?, by actor: Actor) async throws
+    public func issueToken(
+        for user: Int64, label: String?, expiresAt: Date?, by actor: Actor
+    ) async throws
         -> IssuedToken
     {
         let label = try optionalText(label, field: "label", maxLength: 100)

@@ -62,7 +62,8 @@ public struct UserRepository: Sendable {
             && login.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || "._-".contains($0)) }
         guard valid else {
             throw StoreError.invalid(
-                field: "login", reason: "must be 2–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
+                field: "login",
+                reason: "must be 2–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
         let name = try requiredText(name, field: "name", maxLength: 100)
         switch role {
@@ -70,14 +71,22 @@ public struct UserRepository: Sendable {
             if regionCode != nil { throw StoreError.invalid(field: "region_code", reason: "an admin has no region") }
             if charityID != nil { throw StoreError.invalid(field: "charity_id", reason: "an admin has no charity") }
         case .charity:
-            if regionCode != nil { throw StoreError.invalid(field: "region_code", reason: "charity staff have no region") }
-            if charityID == nil { throw StoreError.invalid(field: "charity_id", reason: "is required for charity staff") }
+            if regionCode != nil {
+                throw StoreError.invalid(field: "region_code", reason: "charity staff have no region")
+            }
+            if charityID == nil {
+                throw StoreError.invalid(field: "charity_id", reason: "is required for charity staff")
+            }
         case .coordinator, .caseworker:
-            guard let regionCode else { throw StoreError.invalid(field: "region_code", reason: "is required for \(role.rawValue)s") }
+            guard let regionCode else {
+                throw StoreError.invalid(field: "region_code", reason: "is required for \(role.rawValue)s")
+            }
             if RegionCode(regionCode) == nil {
                 throw StoreError.invalid(field: "region_code", reason: "\(regionCode) is not a 12-digit region code")
             }
-            if charityID != nil { throw StoreError.invalid(field: "charity_id", reason: "only charity staff have a charity") }
+            if charityID != nil {
+                throw StoreError.invalid(field: "charity_id", reason: "only charity staff have a charity")
+            }
         }
         let violations: [String: StoreError] = [
             "users_login_key": .conflict("login \(login) is taken"),
