@@ -15,6 +15,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalid(field: String, reason: String)
     /// A matching run over an overlapping region is in progress.
     case runInProgress(region: String)
+    /// An update named a version of the entity that is no longer current (HTTP 412): someone
+    /// else changed it since the caller read it. `current` is the version now stored.
+    case versionMismatch(entity: String, id: String, current: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +30,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalid(let field, let reason): "\(field): \(reason)"
         case .runInProgress(let region):
             "a matching run over a region overlapping \(region) is in progress; try again when it has finished"
+        case .versionMismatch(let entity, let id, let current):
+            "\(entity) \(id) has changed since it was read; it is now at version \(current)"
         }
     }
 }

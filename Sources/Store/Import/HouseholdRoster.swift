@@ -125,9 +125,25 @@ public struct HouseholdRoster: Sendable {
         self.problems = problems.sorted { $0.line < $1.line }
     }
 
+    /// Checks one household submitted on its own (not in a file) by the same rules as a row
+    /// of a roll: the entry, or every problem (each names its column).
+    static func entry(
+        values: [Column: String], sealer: IDNumberSealer, today: Int
+    ) -> Result<Entry, ProblemList> {
+        var problems: [RowProblem] = []
+        let entry = entry(from: SubmittedFields(values: values), sealer: sealer, today: today, problems: &problems)
+        guard let entry, problems.isEmpty else { return .failure(ProblemList(problems: problems)) }
+        return .success(entry)
+    }
+
+    /// The problems of a record that did not pass.
+    struct ProblemList: Error {
+        let problems: [RowProblem]
+    }
+
     /// The entry of a row, or nil with its problems appended.
     private static func entry(
-        from row: RosterTable<Column>.Row,
+        from row: some RosterFields<Column>,
         sealer: IDNumberSealer,
         today: Int,
         problems: inout [RowProblem]
@@ -212,7 +228,7 @@ public struct HouseholdRoster: Sendable {
 
     /// A `;`-separated list of codes or their Chinese names (`、` and `,` separate too).
     private static func codes<Code: RawRepresentable<String> & CaseIterable & Equatable>(
-        _ row: RosterTable<Column>.Row,
+        _ row: some RosterFields<Column>,
         _ column: Column,
         names: [String: Code],
         problems: inout [RowProblem]
@@ -239,7 +255,7 @@ public struct HouseholdRoster: Sendable {
         return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 
-    private static func location(_ row: RosterTable<Column>.Row, problems: inout [RowProblem]) -> GeoPoint? {
+    private static func location(_ row: some RosterFields<Column>, problems: inout [RowProblem]) -> GeoPoint? {
         let latitude = row.value(.latitude)
         let longitude = row.value(.longitude)
         switch (latitude, longitude) {
@@ -261,13 +277,13 @@ public struct HouseholdRoster: Sendable {
         }
     }
 
-    private static func isPhoneNumber(_ text: String) -> Bool {
+    static func isPhoneNumber(_ text: String) -> Bool {
         let digits = text.filter { $0.isASCII && $0.isNumber }.count
         return (5...20).contains(digits) && text.allSatisfy { ($0.isASCII && $0.isNumber) || " +-()".contains($0) }
     }
 
     private static func consent(
-        _ row: RosterTable<Column>.Row,
+        _ row: some RosterFields<Column>,
         today: Int,
         problems: inout [RowProblem]
     ) -> Consent? {

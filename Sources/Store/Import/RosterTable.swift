@@ -4,6 +4,37 @@ protocol RosterColumn: RawRepresentable<String>, CaseIterable, Hashable, Sendabl
     var isRequired: Bool { get }
 }
 
+/// Where a roster's checks read one record's values: a row of a file, or a record
+/// submitted on its own through a repository, so both meet the same rules.
+protocol RosterFields<Column> {
+    associatedtype Column: RosterColumn
+    /// The line the record starts on (0 for a record that is not from a file).
+    var line: Int { get }
+    /// Where each column's value starts.
+    var columnLines: [Column: Int] { get }
+    /// The trimmed value, nil when absent or blank.
+    func value(_ column: Column) -> String?
+    /// A problem with `column` of this record.
+    func problem(_ column: Column, _ reason: String) -> RowProblem
+}
+
+/// One record given as values by column rather than read from a file.
+struct SubmittedFields<Column: RosterColumn>: RosterFields {
+    let values: [Column: String]
+
+    var line: Int { 0 }
+    var columnLines: [Column: Int] { [:] }
+
+    func value(_ column: Column) -> String? {
+        guard let trimmed = values[column]?.trimmingBlanks(), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+
+    func problem(_ column: Column, _ reason: String) -> RowProblem {
+        RowProblem(line: 0, column: column.rawValue, reason: reason)
+    }
+}
+
 /// An import file's records read against its header: columns are found by name, so their
 /// order is free, and every data row can be asked for a column's trimmed value.
 ///
@@ -12,7 +43,7 @@ protocol RosterColumn: RawRepresentable<String>, CaseIterable, Hashable, Sendabl
 /// a column's values without a word.
 struct RosterTable<Column: RosterColumn> {
     /// One data row: its values by column, with the line each value starts on.
-    struct Row {
+    struct Row: RosterFields {
         let line: Int
         fileprivate let fields: [String]
         fileprivate let fieldLines: [Int]
