@@ -28,6 +28,9 @@ extension MatchRepository {
                 entity: "match", id: String(id), from: current.status.rawValue, action: transition.participle)
         }
         let target = transition.target
+        if transition == .approve || transition == .accept {
+            try requireNeedStillWanted(current.needID, on: connection)
+        }
         if transition == .approve {
             try reserve(units: current.units, of: current.offerID, on: connection)
         } else if current.status.reservesCapacity && !target.reservesCapacity && target != .delivered {
@@ -60,6 +63,27 @@ extension MatchRepository {
                 from: current.status, to: target, need: record.needID, offer: record.offerID, units: record.units,
                 note: note, breakdown: transition == .approve ? record.breakdown : nil))
         return record
+    }
+
+    /// A proposal written by a run can outlive its need: a caseworker may cancel the need, or
+    /// the household withdraw consent, while the run that proposed it is still computing. Such
+    /// a match must not go ahead (it lapses at its hold expiry).
+    private static func requireNeedStillWanted(_ need: Int64, on connection: PostgresConnection) throws {
+        let rows = try connection.query(
+            """
+            SELECT n.status, h.consent_given_at IS NOT NULL AND h.consent_withdrawn_at IS NULL AS consented
+              FROM needs n JOIN households h ON h.id = n.household_id
+             WHERE n.id = $1
+            """,
+            [need])
+        guard let row = rows.first else { throw StoreError.notFound(entity: "need", id: String(need)) }
+        let status = try row.decode(String.self, "status")
+        guard status == "open" || status == "matched" else {
+            throw StoreError.conflict("need \(need) is \(status); its matches can no longer go ahead")
+        }
+        guard try row.decode(Bool.self, "consented") else {
+            throw StoreError.conflict("the household of need \(need) has withdrawn its consent to share with charities")
+        }
     }
 
     /// The guarded reservation: succeeds only if the open offer still has the units, so no

@@ -155,3 +155,30 @@ struct MatchLifecycleTests {
         }
     }
 }
+
+@Suite("Match lifecycle: stale proposals")
+struct StaleProposalTests {
+    @Test func aProposalOnACancelledNeedOrWithoutConsentCannotBeApproved() async throws {
+        try await SeededCounty.with("stale") { _, client in
+            let (offer, matches) = try await SeededCounty.offerWithProposals(capacity: 5, count: 2, client: client)
+            let repository = MatchRepository(client: client)
+            let first = try #require(try await repository.match(id: matches[0]))
+            let second = try #require(try await repository.match(id: matches[1]))
+            // As if a run had proposed while the caseworker cancelled the need.
+            try await client.query(
+                "UPDATE needs SET status = 'cancelled', closed_at = now() WHERE id = $1", [first.needID])
+            await #expect(
+                throws: StoreError.conflict("need \(first.needID) is cancelled; its matches can no longer go ahead")
+            ) {
+                _ = try await repository.approve(match: first.id, by: .system)
+            }
+            try await client.query(
+                """
+                UPDATE households SET consent_withdrawn_at = now()
+                 WHERE id = (SELECT household_id FROM needs WHERE id = $1)
+                """, [second.needID])
+            await #expect(throws: StoreError.self) { _ = try await repository.approve(match: second.id, by: .system) }
+            #expect(try await SeededCounty.count(client, "SELECT allocated FROM offers WHERE id = $1", [offer]) == 0)
+        }
+    }
+}

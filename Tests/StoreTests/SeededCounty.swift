@@ -36,7 +36,7 @@ enum SeededCounty {
     }
 
     /// A fresh open offer of `capacity` units and `count` proposals of one unit each on it,
-    /// from distinct open needs of its category; returns the offer and match ids.
+    /// from distinct open needs of consenting households; returns the offer and match ids.
     static func offerWithProposals(
         capacity: Int, count: Int, client: PostgresClient
     ) async throws -> (
@@ -53,7 +53,10 @@ enum SeededCounty {
         let needs = try await client.query(
             """
             SELECT n.id FROM needs n JOIN categories c ON c.id = n.category_id
-             WHERE n.status = 'open' AND c.code LIKE 'material.%' ORDER BY n.id LIMIT $1
+              JOIN households h ON h.id = n.household_id
+             WHERE n.status = 'open' AND c.code LIKE 'material.%'
+               AND h.consent_given_at IS NOT NULL AND h.consent_withdrawn_at IS NULL
+             ORDER BY n.id LIMIT $1
             """, [count]
         ).map { try $0.decode(Int64.self, "id") }
         precondition(needs.count == count, "the seeded county has too few material needs")
