@@ -5,8 +5,8 @@ import Matching
 /// above it, and townships and villages below, with codes shaped like GB/T 2260 plus the
 /// statistical 乡镇/村居 segments and coordinates scattered around a plausible centroid.
 ///
-/// Township segments follow the statistical convention: 001–099 街道 (urban), 100–199 镇,
-/// 200–299 乡; village segments 001–199 社区 (居委会) and 200+ 村 (村委会). So a household's
+/// Township segments follow the statistical convention: 001–099 街道 (urban), then 镇 and 乡
+/// from 100 up; village segments 001–199 社区 (居委会) and 200+ 村 (村委会). So a household's
 /// code says whether it is urban, as it does in the real roll.
 struct CountyGeography {
     struct Place {
@@ -36,7 +36,7 @@ struct CountyGeography {
     let countyName: String
     let centroid: GeoPoint
 
-    /// `county` must be a level-3 code; `townships` between 1 and 299.
+    /// `county` must be a level-3 code; `townships` between 1 and 899.
     init(county: RegionCode, townships: Int, villagesPerTownship: ClosedRange<Int>, random: inout SplitMix64) {
         self.county = county
         let digits = county.digits
@@ -62,7 +62,7 @@ struct CountyGeography {
                 longitude: longitude))
         // Townships spread over a disc whose area grows with their number (~60 km² each).
         let radiusKm = (Double(townships) * 60 / Double.pi).squareRoot()
-        let urbanTownships = max(1, townships / 5)
+        let urbanTownships = min(99, max(1, townships / 5))
         for index in 0..<townships {
             let isUrban = index < urbanTownships
             let segment = isUrban ? index + 1 : 100 + (index - urbanTownships)

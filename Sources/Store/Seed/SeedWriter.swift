@@ -28,7 +28,9 @@ struct SeedWriter {
         self.progress = progress
         random = SplitMix64(seed: plan.seed)
         calendar = SeedCalendar(today: Int((plan.asOf.timeIntervalSince1970 / 86_400).rounded(.down)))
-        let townships = min(199, max(6, plan.households / 2500))
+        // About 2,500 assisted households per township, so a bigger county is a wider one
+        // (offers per township, and so candidates per need, stay the same at any size).
+        let townships = min(899, max(6, plan.households / 2500))
         geography = CountyGeography(
             county: plan.county, townships: townships, villagesPerTownship: 8...20, random: &random)
     }
