@@ -29,6 +29,11 @@ struct MatchCommand: AsyncParsableCommand {
     @Option(name: .customLong("household-cap"), help: "Units one household may receive per run (0 = no cap).")
     var householdCap = 3
 
+    @Option(
+        name: .customLong("cap-per"),
+        help: "What the household cap counts: kind (units of each kind of aid apart) or household (all units).")
+    var capScope: MatchingRunRequest.CapScope = .kind
+
     @Option(help: "Assignment method: exact or greedy.")
     var method: MatchingRunRequest.Solver = .exact
 
@@ -39,6 +44,7 @@ struct MatchCommand: AsyncParsableCommand {
         guard householdCap >= 0 else { throw ValidationError("--household-cap must be 0 or more") }
         let request = MatchingRunRequest(
             region: code, policyName: policy, dryRun: dryRun, householdCap: householdCap == 0 ? nil : householdCap,
+            capScope: capScope,
             solver: method)
         let logger = try CommandLogger.make(label: "charity-match.match")
         let client = try database.makeClient(logger: logger)
@@ -68,3 +74,4 @@ struct MatchCommand: AsyncParsableCommand {
 }
 
 extension MatchingRunRequest.Solver: ExpressibleByArgument {}
+extension MatchingRunRequest.CapScope: ExpressibleByArgument {}

@@ -192,3 +192,32 @@ struct BreakdownJSONTests {
         #expect(BreakdownJSON.text(breakdown).contains("\"score_micro\":\(breakdown.scoreMicro)"))
     }
 }
+
+@Suite("Matching runs: household caps")
+struct HouseholdCapTests {
+    @Test(arguments: [MatchingRunRequest.CapScope.kind, .household])
+    func proposalsNeverExceedTheCap(scope: MatchingRunRequest.CapScope) async throws {
+        try await SeededCounty.with("cap_\(scope.rawValue)", plan: SeededCounty.plan(households: 500, seed: 5)) {
+            _, client in
+            var request = MatchingRunRequest(
+                region: SeededCounty.county, householdCap: 2, capScope: scope,
+                now: SeededCounty.asOf.addingTimeInterval(12 * 3600))
+            request.dryRun = false
+            let (report, _) = try await MatchingRuns(client: client).run(request)
+            let runID = try #require(report.runID)
+            let grouping = scope == .kind ? "n.household_id, split_part(c.code, '.', 1)" : "n.household_id"
+            let largest = try await SeededCounty.count(
+                client,
+                """
+                SELECT coalesce(max(total), 0)::int FROM (
+                    SELECT sum(m.units) AS total
+                      FROM matches m JOIN needs n ON n.id = m.need_id JOIN categories c ON c.id = n.category_id
+                     WHERE m.run_id = $1 GROUP BY \(grouping)) AS per_cap
+                """, [runID])
+            #expect(largest == 2)
+            let stored = try await client.query(
+                "SELECT options ->> 'household_cap_scope' AS scope FROM match_runs WHERE id = $1", [runID])[0]
+            #expect(try stored.decode(String.self, "scope") == scope.rawValue)
+        }
+    }
+}

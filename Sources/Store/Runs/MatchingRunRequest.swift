@@ -11,6 +11,15 @@ public struct MatchingRunRequest: Sendable {
         case greedy
     }
 
+    /// What one household cap counts.
+    public enum CapScope: String, Sendable, Codable, CaseIterable {
+        /// Units of each kind of aid (material, money, service) separately: goods, grants
+        /// and service hours are not quantities that add up, so each kind has its own cap.
+        case kind
+        /// All units together, whatever their kind.
+        case household
+    }
+
     /// The region whose households' needs are matched.
     public var region: RegionCode
     /// The active version of this weight policy; nil means `standard`.
@@ -19,6 +28,8 @@ public struct MatchingRunRequest: Sendable {
     public var dryRun: Bool
     /// Units one household may receive in one run, across its needs; nil for no cap.
     public var householdCap: Int?
+    /// Whether the cap counts each kind of aid apart or all units together.
+    public var capScope: CapScope
     /// Aid inside this many days blocks the same category (duplicate aid) and lowers fairness.
     public var lookBackDays: Int
     public var solver: Solver
@@ -28,12 +39,14 @@ public struct MatchingRunRequest: Sendable {
 
     public init(
         region: RegionCode, policyName: String? = nil, dryRun: Bool = false, householdCap: Int? = 3,
+        capScope: CapScope = .kind,
         lookBackDays: Int = 90, solver: Solver = .exact, actor: Actor = .system, now: Date = Date()
     ) {
         self.region = region
         self.policyName = policyName
         self.dryRun = dryRun
         self.householdCap = householdCap
+        self.capScope = capScope
         self.lookBackDays = lookBackDays
         self.solver = solver
         self.actor = actor

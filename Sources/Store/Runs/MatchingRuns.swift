@@ -125,7 +125,8 @@ public struct MatchingRuns: Sendable {
         let scores = BatchScorer(
             needs: candidates.needs, households: candidates.households, offers: candidates.offers, scorer: scorer
         ).scores(pairStart: candidates.pairStart, pairOffers: candidates.pairOffers)
-        let problem = try makeProblem(candidates, scores: scores, householdCap: request.householdCap)
+        let problem = try makeProblem(
+            candidates, scores: scores, householdCap: request.householdCap, capScope: request.capScope)
         let scored = clock.now
 
         let assignment =
@@ -189,11 +190,13 @@ public struct MatchingRuns: Sendable {
         guard ancestorsFree && ownFree else { throw StoreError.runInProgress(region: scope.prefix) }
     }
 
+    /// The instance the solver sees. With a cap, each need belongs to the cap it counts
+    /// against: its household's (``MatchingRunRequest/CapScope/household``) or its household's
+    /// for its kind of aid, numbered household id × 4 + kind (1 material, 2 money, 3 service),
+    /// which is also the id an export's `households.csv` shows.
     private static func makeProblem(
-        _ candidates: CandidateSet, scores: [Int64], householdCap: Int?
-    ) throws
-        -> TransportationProblem
-    {
+        _ candidates: CandidateSet, scores: [Int64], householdCap: Int?, capScope: MatchingRunRequest.CapScope
+    ) throws -> TransportationProblem {
         var edges: [TransportationProblem.Edge] = []
         edges.reserveCapacity(candidates.pairCount)
         for (index, need) in candidates.needs.enumerated() {
@@ -202,19 +205,20 @@ public struct MatchingRuns: Sendable {
                 edges.append(.init(needID: need.id, offerID: offer.id, scoreMicro: scores[pair]))
             }
         }
-        let households =
-            householdCap.map { cap in
-                Set(candidates.needs.map(\.householdID)).map { (id: $0, cap: Int32(cap)) }
-            } ?? []
+        func capKey(_ need: Need) -> Int64 {
+            guard capScope == .kind else { return need.householdID }
+            let code = candidates.context.categories[need.categoryID]?.code ?? ""
+            let kind: Int64 = code.hasPrefix("material") ? 1 : code.hasPrefix("money") ? 2 : 3
+            return need.householdID * 4 + kind
+        }
+        let caps = householdCap.map { cap in Set(candidates.needs.map(capKey)).map { (id: $0, cap: Int32(cap)) } } ?? []
         do {
             return try TransportationProblem(
                 needs: candidates.needs.map {
-                    .init(
-                        id: $0.id, quantity: Int32($0.quantity), householdID: householdCap == nil ? nil : $0.householdID
-                    )
+                    .init(id: $0.id, quantity: Int32($0.quantity), householdID: householdCap == nil ? nil : capKey($0))
                 },
                 offers: candidates.offers.map { (id: $0.id, capacity: Int32($0.remainingCapacity)) },
-                households: households, edges: edges)
+                households: caps, edges: edges)
         } catch {
             throw StoreError.conflict("the candidate set is inconsistent (\(error)); this is a bug")
         }

@@ -53,7 +53,9 @@ extension MatchingRuns {
         let weights = String(decoding: try JSONEncoder.audit.encode(policy.policy.weights), as: UTF8.self)
         let options = String(
             decoding: try JSONEncoder.audit.encode(
-                RunOptions(householdCap: request.householdCap, lookBackDays: request.lookBackDays, holds: holds)),
+                RunOptions(
+                    householdCap: request.householdCap, capScope: request.capScope, lookBackDays: request.lookBackDays,
+                    holds: holds)),
             as: UTF8.self)
         let units = proposals.rows.reduce(0) { $0 + $1.units }
         let objective = proposals.rows.reduce(Int64(0)) { $0 + Int64($1.units) * $1.breakdown.scoreMicro }
@@ -95,11 +97,13 @@ extension MatchingRuns {
 
     private struct RunOptions: Encodable {
         var householdCap: Int?
+        var capScope: MatchingRunRequest.CapScope
         var lookBackDays: Int
         var holds: HoldPolicy
 
         enum CodingKeys: String, CodingKey {
             case householdCap = "household_cap"
+            case capScope = "household_cap_scope"
             case lookBackDays = "look_back_days"
             case holds
         }
