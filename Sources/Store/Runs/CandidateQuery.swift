@@ -12,12 +12,14 @@ import Matching
 /// `Matching.Eligibility`, and a test holds the two to the same answers.
 enum CandidateQuery {
     /// Sets scope (`$1`), instant (`$2`, ISO text), look-back days (`$3`) and which shard of
-    /// the needs (`$4` of `$5`, by need id modulo) this connection finds pairs for, for this
-    /// transaction.
+    /// the needs (`$4` of `$5`, by need id modulo) this connection finds pairs for, and whether
+    /// it loads every need (`$6`: the connection that also reads the run's needs) or only
+    /// those of its shard, for this transaction.
     static let settings = """
         SELECT set_config('charity_match.scope', $1, true), set_config('charity_match.now', $2, true),
                set_config('charity_match.look_back_days', $3, true),
-               set_config('charity_match.shard', $4, true), set_config('charity_match.shards', $5, true)
+               set_config('charity_match.shard', $4, true), set_config('charity_match.shards', $5, true),
+               set_config('charity_match.all_needs', $6, true)
         """
 
     /// Open needs of consenting households in scope that still lack units.
@@ -41,7 +43,10 @@ enum CandidateQuery {
           LEFT JOIN LATERAL (SELECT sum(m.units) AS units FROM matches m
                               WHERE m.need_id = n.id AND m.status IN ('proposed', 'approved', 'accepted')) live
                  ON true
-         WHERE n.status = 'open' AND h.region_code LIKE (SELECT current_setting('charity_match.scope')) || '%'
+         WHERE ((SELECT current_setting('charity_match.all_needs')::bool)
+                OR n.id % (SELECT current_setting('charity_match.shards')::int)
+                   = (SELECT current_setting('charity_match.shard')::int))
+           AND n.status = 'open' AND h.region_code LIKE (SELECT current_setting('charity_match.scope')) || '%'
            AND h.consent_given_at <= (SELECT current_setting('charity_match.now')::timestamptz)
            AND (h.consent_withdrawn_at IS NULL OR h.consent_withdrawn_at > (SELECT current_setting('charity_match.now')::timestamptz))
            AND n.quantity - n.fulfilled_quantity - coalesce(live.units, 0) > 0

@@ -29,20 +29,24 @@ struct CandidateSet: Sendable {
     static func load(
         scope: RegionScope, at now: Date, lookBackDays: Int, on connection: PostgresConnection
     ) throws -> CandidateSet {
-        try prepare(scope: scope, at: now, lookBackDays: lookBackDays, shard: .all, on: connection)
+        try prepare(scope: scope, at: now, lookBackDays: lookBackDays, shard: .all, allNeeds: true, on: connection)
         var set = try loadEntities(at: now, lookBackDays: lookBackDays, on: connection)
         set.attach([try pairRows(on: connection)])
         return set
     }
 
-    /// Fills this transaction's temporary tables with the run's needs, offers and exclusions;
-    /// ``pairRows(on:)`` then finds the pairs of `shard`'s needs.
+    /// Fills this transaction's temporary tables with the run's needs (all of them, or only
+    /// `shard`'s), offers and exclusions; ``pairRows(on:)`` then finds the pairs of `shard`'s needs.
     static func prepare(
-        scope: RegionScope, at now: Date, lookBackDays: Int, shard: Shard, on connection: PostgresConnection
+        scope: RegionScope, at now: Date, lookBackDays: Int, shard: Shard, allNeeds: Bool,
+        on connection: PostgresConnection
     ) throws {
         try connection.query(
             CandidateQuery.settings,
-            [scope.prefix, try now.postgresText(), String(lookBackDays), String(shard.index), String(shard.count)])
+            [
+                scope.prefix, try now.postgresText(), String(lookBackDays), String(shard.index), String(shard.count),
+                String(allNeeds),
+            ])
         // Temporary tables have no statistics until analysed, and the misestimates make JIT
         // compilation look worthwhile where it only adds its compile time.
         try connection.executeScript("SET LOCAL jit = off")

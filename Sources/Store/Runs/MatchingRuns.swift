@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Matching
 import Postgres
@@ -44,7 +43,7 @@ public struct MatchingRuns: Sendable {
                 let (entities, own) = try await main.run { connection in
                     try CandidateSet.prepare(
                         scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                        shard: .init(index: 0, count: shards), on: connection)
+                        shard: .init(index: 0, count: shards), allNeeds: true, on: connection)
                     return (
                         try CandidateSet.loadEntities(
                             at: request.now, lookBackDays: request.lookBackDays, on: connection),
@@ -101,7 +100,7 @@ public struct MatchingRuns: Sendable {
                             try connection.executeScript("SET TRANSACTION SNAPSHOT '\(snapshot)'")
                             try CandidateSet.prepare(
                                 scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                                shard: .init(index: index, count: count), on: connection)
+                                shard: .init(index: index, count: count), allNeeds: false, on: connection)
                             return try CandidateSet.pairRows(on: connection)
                         }
                     }
@@ -133,17 +132,16 @@ public struct MatchingRuns: Sendable {
             request.solver == .exact ? ExactAssigner.assign(problem) : GreedyAssigner.assign(problem)
         let assigned = clock.now
 
-        let files = InstanceCSV.render(problem)
-        var digest = SHA256()
-        for bytes in [files.needs, files.offers, files.edges, files.households ?? []] { digest.update(data: bytes) }
-        let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        // The instance's files and fingerprint are rendered on another core while the
+        // proposals are written; the run row receives the fingerprint when both are done.
+        let rendering = InstanceRendering(problem)
         let proposals = Proposals(candidates: candidates, scorer: scorer, problem: problem, assignment: assignment)
         var runID: Int64?
         if !request.dryRun {
             runID = try persist(
-                proposals, request: request, policy: stored, problem: problem, fingerprint: fingerprint,
-                holds: holds, on: connection)
+                proposals, request: request, policy: stored, problem: problem, holds: holds, on: connection)
         }
+        let (files, fingerprint) = rendering.result()
         let finished = clock.now
         func seconds(_ duration: Duration) -> Double {
             Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
@@ -160,11 +158,11 @@ public struct MatchingRuns: Sendable {
         if let runID {
             try connection.query(
                 """
-                UPDATE match_runs SET status = 'completed', finished_at = clock_timestamp(),
+                UPDATE match_runs SET status = 'completed', finished_at = clock_timestamp(), input_fingerprint = $3,
                        options = options || jsonb_build_object('seconds', $2::jsonb)
                  WHERE id = $1
                 """,
-                [runID, String(decoding: try JSONEncoder.audit.encode(report.seconds), as: UTF8.self)])
+                [runID, String(decoding: try JSONEncoder.audit.encode(report.seconds), as: UTF8.self), fingerprint])
             try AuditTrail.record(
                 on: connection, actor: request.actor, action: "match_run.complete", entityType: "match_run",
                 entityID: String(runID), details: report)

@@ -48,7 +48,7 @@ extension MatchingRuns {
     /// Writes the run record and its proposals; returns the run's id.
     static func persist(
         _ proposals: Proposals, request: MatchingRunRequest, policy: WeightPolicyRepository.Stored,
-        problem: TransportationProblem, fingerprint: String, holds: HoldPolicy, on connection: PostgresConnection
+        problem: TransportationProblem, holds: HoldPolicy, on connection: PostgresConnection
     ) throws -> Int64 {
         let weights = String(decoding: try JSONEncoder.audit.encode(policy.policy.weights), as: UTF8.self)
         let options = String(
@@ -63,14 +63,14 @@ extension MatchingRuns {
             """
             INSERT INTO match_runs (region_code, policy_id, policy_version, weights, options, created_by,
                                     needs_count, offers_count, edges_count, matches_count, units_count,
-                                    objective_micro, solver, input_fingerprint, status)
-            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'running')
+                                    objective_micro, solver, status)
+            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, 'running')
             RETURNING id
             """,
             [
                 request.region.digits, policy.id, policy.policy.version, weights, options, request.actor.userID,
                 problem.needCount, problem.offerCount, problem.edgeCount, proposals.rows.count, units, objective,
-                request.solver.rawValue, fingerprint,
+                request.solver.rawValue,
             ])[0].decode(Int64.self, "id")
         let expiry = try request.now.addingTimeInterval(Double(holds.proposalHours) * 3600).postgresText()
         do {
