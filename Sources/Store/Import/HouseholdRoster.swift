@@ -149,19 +149,12 @@ public struct HouseholdRoster: Sendable {
         problems: inout [RowProblem]
     ) -> Entry? {
         let before = problems.count
-        func required(_ column: Column) -> String? {
-            guard let value = row.value(column) else {
-                problems.append(row.problem(column, "is required"))
-                return nil
-            }
-            return value
-        }
-        let caseNumber = required(.caseNumber)
+        let caseNumber = row.required(.caseNumber, problems: &problems)
         if let caseNumber, caseNumber.count > 64 {
             problems.append(row.problem(.caseNumber, "is longer than 64 characters"))
         }
         var sealed: IDNumberSealer.Sealed?
-        if let text = required(.idNumber) {
+        if let text = row.required(.idNumber, problems: &problems) {
             do {
                 sealed = sealer.seal(try ResidentIDNumber(text, today: today))
             } catch {
@@ -169,14 +162,14 @@ public struct HouseholdRoster: Sendable {
             }
         }
         var region: RegionCode?
-        if let text = required(.regionCode) {
+        if let text = row.required(.regionCode, problems: &problems) {
             region = RegionCode(text)
             if region == nil {
                 problems.append(row.problem(.regionCode, "\(text) is not a 12-digit region code"))
             }
         }
         var members: Int?
-        if let text = required(.members) {
+        if let text = row.required(.members, problems: &problems) {
             members = text.isASCIIDigits ? Int(text) : nil
             if members.map({ !(1...99).contains($0) }) ?? true {
                 problems.append(row.problem(.members, "must be a whole number from 1 to 99"))

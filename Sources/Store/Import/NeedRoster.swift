@@ -82,17 +82,10 @@ public struct NeedRoster: Sendable {
         today: Int,
         problems: inout [RowProblem]
     ) -> Entry? {
-        func required(_ column: Column) -> String? {
-            guard let value = row.value(column) else {
-                problems.append(row.problem(column, "is required"))
-                return nil
-            }
-            return value
-        }
-        let caseNumber = required(.caseNumber)
-        let category = required(.category)
+        let caseNumber = row.required(.caseNumber, problems: &problems)
+        let category = row.required(.category, problems: &problems)
         var quantity: Int?
-        if let text = required(.quantity) {
+        if let text = row.required(.quantity, problems: &problems) {
             quantity = text.isASCIIDigits && text.count <= 9 ? Int(text) : nil
             if quantity.map({ $0 < 1 }) ?? true {
                 problems.append(row.problem(.quantity, "must be a whole number of at least 1"))

@@ -18,6 +18,17 @@ protocol RosterFields<Column> {
     func problem(_ column: Column, _ reason: String) -> RowProblem
 }
 
+extension RosterFields {
+    /// The value of a column that must be filled in; when it is blank, the problem is noted.
+    func required(_ column: Column, problems: inout [RowProblem]) -> String? {
+        guard let value = value(column) else {
+            problems.append(problem(column, "is required"))
+            return nil
+        }
+        return value
+    }
+}
+
 /// One record given as values by column rather than read from a file.
 struct SubmittedFields<Column: RosterColumn>: RosterFields {
     let values: [Column: String]
