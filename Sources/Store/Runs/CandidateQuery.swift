@@ -12,14 +12,14 @@ import Matching
 /// `Matching.Eligibility`, and a test holds the two to the same answers.
 enum CandidateQuery {
     /// Sets scope (`$1`), instant (`$2`, ISO text), look-back days (`$3`) and which shard of
-    /// the needs (`$4` of `$5`, by need id modulo) this connection finds pairs for, and whether
+    /// the needs (need id modulo `$5` between `$4` and `$7`) this connection finds pairs for, and whether
     /// it loads every need (`$6`: the connection that also reads the run's needs) or only
     /// those of its shard, for this transaction.
     static let settings = """
         SELECT set_config('charity_match.scope', $1, true), set_config('charity_match.now', $2, true),
                set_config('charity_match.look_back_days', $3, true),
-               set_config('charity_match.shard', $4, true), set_config('charity_match.shards', $5, true),
-               set_config('charity_match.all_needs', $6, true)
+               set_config('charity_match.shard_first', $4, true), set_config('charity_match.shards', $5, true),
+               set_config('charity_match.all_needs', $6, true), set_config('charity_match.shard_last', $7, true)
         """
 
     /// Open needs of consenting households in scope that still lack units.
@@ -45,7 +45,8 @@ enum CandidateQuery {
                  ON true
          WHERE ((SELECT current_setting('charity_match.all_needs')::bool)
                 OR n.id % (SELECT current_setting('charity_match.shards')::int)
-                   = (SELECT current_setting('charity_match.shard')::int))
+                   BETWEEN (SELECT current_setting('charity_match.shard_first')::int)
+                       AND (SELECT current_setting('charity_match.shard_last')::int))
            AND n.status = 'open' AND h.region_code LIKE (SELECT current_setting('charity_match.scope')) || '%'
            AND h.consent_given_at <= (SELECT current_setting('charity_match.now')::timestamptz)
            AND (h.consent_withdrawn_at IS NULL OR h.consent_withdrawn_at > (SELECT current_setting('charity_match.now')::timestamptz))
@@ -128,7 +129,8 @@ enum CandidateQuery {
                    rn.status_mask, rn.flag_mask, rn.members, rn.ages
               FROM run_needs rn
              WHERE rn.need_id % (SELECT current_setting('charity_match.shards')::int)
-                   = (SELECT current_setting('charity_match.shard')::int)
+                   BETWEEN (SELECT current_setting('charity_match.shard_first')::int)
+                       AND (SELECT current_setting('charity_match.shard_last')::int)
                AND NOT EXISTS (SELECT 1 FROM run_recent_aid ra
                                 WHERE ra.household_id = rn.household_id AND ra.category_id = rn.category_id)
         ), need_keys AS MATERIALIZED (

@@ -15,11 +15,12 @@ struct CandidateSet: Sendable {
 
     var pairCount: Int { pairOffers.count }
 
-    /// Which part of the needs a connection works on: shard `index` of `count`, by need id.
+    /// Which part of the needs a connection works on: those whose id modulo `count` falls in
+    /// `residues`.
     struct Shard: Sendable {
-        var index: Int
+        var residues: ClosedRange<Int>
         var count: Int
-        static let all = Shard(index: 0, count: 1)
+        static let all = Shard(residues: 0...0, count: 1)
     }
 
     /// Eligible offer ids of each need of one shard, unsorted and possibly repeated.
@@ -44,8 +45,8 @@ struct CandidateSet: Sendable {
         try connection.query(
             CandidateQuery.settings,
             [
-                scope.prefix, try now.postgresText(), String(lookBackDays), String(shard.index), String(shard.count),
-                String(allNeeds),
+                scope.prefix, try now.postgresText(), String(lookBackDays), String(shard.residues.lowerBound),
+                String(shard.count), String(allNeeds), String(shard.residues.upperBound),
             ])
         // Temporary tables have no statistics until analysed, and the misestimates make JIT
         // compilation look worthwhile where it only adds its compile time.

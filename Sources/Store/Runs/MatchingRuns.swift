@@ -33,17 +33,21 @@ public struct MatchingRuns: Sendable {
         try request.validate()
         let holds = self.holds
         let client = self.client
-        let shards = client.options.maxConnections >= 2 ? 2 : 1
+        // The connection that also reads the run's needs, households and offers takes a third
+        // of the pair search, a second connection the rest, so both finish together.
+        let (ownShard, otherShard): (CandidateSet.Shard, CandidateSet.Shard?) =
+            client.options.maxConnections >= 2
+            ? (.init(residues: 0...0, count: 3), .init(residues: 1...2, count: 3)) : (.all, nil)
         return try await client.withReservedConnection { main in
             do {
                 let started = ContinuousClock.now
                 let (stored, snapshot) = try await main.run { try Self.begin(request, on: $0) }
                 async let others = Self.pairRows(
-                    shards: 1..<shards, of: shards, snapshot: snapshot, request: request, client: client)
+                    shards: otherShard.map { [$0] } ?? [], snapshot: snapshot, request: request, client: client)
                 let (entities, own) = try await main.run { connection in
                     try CandidateSet.prepare(
                         scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                        shard: .init(index: 0, count: shards), allNeeds: true, on: connection)
+                        shard: ownShard, allNeeds: true, on: connection)
                     return (
                         try CandidateSet.loadEntities(
                             at: request.now, lookBackDays: request.lookBackDays, on: connection),
@@ -87,20 +91,20 @@ public struct MatchingRuns: Sendable {
     /// The pairs of needs in `shards`, each found on its own pooled connection inside a
     /// transaction that imports `snapshot`.
     private static func pairRows(
-        shards: Range<Int>, of count: Int, snapshot: String, request: MatchingRunRequest, client: PostgresClient
+        shards: [CandidateSet.Shard], snapshot: String, request: MatchingRunRequest, client: PostgresClient
     ) async throws -> [CandidateSet.PairRows] {
         guard snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
             throw StoreError.conflict("the server returned an unexpected snapshot id")
         }
         return try await withThrowingTaskGroup(of: CandidateSet.PairRows.self) { group in
-            for index in shards {
+            for shard in shards {
                 group.addTask {
                     try await client.withConnection { connection in
                         try connection.transaction(isolation: .repeatableRead) { connection in
                             try connection.executeScript("SET TRANSACTION SNAPSHOT '\(snapshot)'")
                             try CandidateSet.prepare(
                                 scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                                shard: .init(index: index, count: count), allNeeds: false, on: connection)
+                                shard: shard, allNeeds: false, on: connection)
                             return try CandidateSet.pairRows(on: connection)
                         }
                     }
