@@ -7,9 +7,6 @@ import Postgres
 public enum MatchStatus: String, Sendable, CaseIterable, Codable {
     case proposed, approved, accepted, delivered, rejected, declined, cancelled, expired
 
-    /// Statuses in which the match is still going somewhere.
-    public static let live: [MatchStatus] = [.proposed, .approved, .accepted]
-
     /// Whether the match holds units of its offer (proposals hold nothing).
     public var reservesCapacity: Bool { self == .approved || self == .accepted }
 }

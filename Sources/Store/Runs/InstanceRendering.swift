@@ -22,10 +22,9 @@ final class InstanceRendering: Sendable {
         }
     }
 
-    /// The files and the hex fingerprint; waits for the rendering to finish.
+    /// The files and the hex fingerprint; waits for the rendering to finish. Call it once.
     func result() -> (InstanceCSV.Files, String) {
         done.wait()
-        done.signal()
         return output.withLock { $0 }
     }
 }

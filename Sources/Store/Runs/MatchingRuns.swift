@@ -147,9 +147,7 @@ public struct MatchingRuns: Sendable {
         }
         let (files, fingerprint) = rendering.result()
         let finished = clock.now
-        func seconds(_ duration: Duration) -> Double {
-            Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
-        }
+        func seconds(_ duration: Duration) -> Double { duration / .seconds(1) }
         let report = MatchingRunReport(
             runID: runID, region: request.region.digits, policyName: stored.policy.name,
             policyVersion: stored.policy.version, dryRun: request.dryRun, needs: problem.needCount,

@@ -23,7 +23,6 @@ struct CountyGeography {
         var latitude: Double
         var longitude: Double
         var isUrban: Bool
-        var township: Int
         var name: String
     }
 
@@ -34,7 +33,6 @@ struct CountyGeography {
     private(set) var townshipPrefixes: [String] = []
     let county: RegionCode
     let countyName: String
-    let centroid: GeoPoint
 
     /// `county` must be a level-3 code; `townships` between 1 and 899.
     init(county: RegionCode, townships: Int, villagesPerTownship: ClosedRange<Int>, random: inout SplitMix64) {
@@ -44,7 +42,6 @@ struct CountyGeography {
         let prefecture = String(digits.prefix(4))
         let latitude = 23 + random.unit() * 16
         let longitude = 104 + random.unit() * 16
-        centroid = GeoPoint(latitude: latitude, longitude: longitude)
         countyName = SeedNames.placeName(&random) + "县"
         places.append(
             Place(
@@ -83,7 +80,7 @@ struct CountyGeography {
                 let villageCode = code + Self.pad(villageSegment, 3)
                 villages.append(
                     Village(
-                        code: villageCode, latitude: lat, longitude: lon, isUrban: isUrban, township: index, name: name)
+                        code: villageCode, latitude: lat, longitude: lon, isUrban: isUrban, name: name)
                 )
                 places.append(
                     Place(

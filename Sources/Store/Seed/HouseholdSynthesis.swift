@@ -84,7 +84,7 @@ struct HouseholdSynthesis {
             let age = isMinor ? random.int(in: 2...17) : random.int(in: 18...80)
             birthDays.append(calendar.today - 365 * age - random.int(in: 0...364))
         }
-        let idBody = county + Self.compact(headBirth) + CountyGeography.pad(slot % 1000, 3)
+        let idBody = county + String(SeedCalendar.compactDate(headBirth)) + CountyGeography.pad(slot % 1000, 3)
         let (latitude, longitude) = CountyGeography.scatter(
             around: (village.latitude, village.longitude), radiusKm: 1.2, &random)
         let consentRoll = random.unit()
@@ -118,6 +118,4 @@ struct HouseholdSynthesis {
                 recordedAtSeconds: recorded)
         }
     }
-
-    static func compact(_ days: Int) -> String { String(SeedCalendar.compactDate(days)) }
 }
