@@ -10,7 +10,7 @@ import Postgres
 /// status follows, and exactly one `audit_log` row records who did what and why. Lock order
 /// is always match → offer → need, so concurrent transitions never deadlock each other.
 public struct MatchRepository: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let holds: HoldPolicy
 
     public init(client: PostgresClient, holds: HoldPolicy = HoldPolicy()) {
