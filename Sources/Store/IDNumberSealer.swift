@@ -63,4 +63,32 @@ public struct IDNumberSealer: Sendable {
         let mac = HMAC<SHA256>.authenticationCode(for: Array(value.utf8), using: key)
         return Sealed(hmac: Data(mac), lastFour: String(value.suffix(4)))
     }
+
+    /// The pseudonym under which `charity` knows `household`: `HH-` and ten Crockford
+    /// base-32 characters (50 bits of HMAC-SHA256 under the pepper).
+    ///
+    /// The same pair always gives the same reference, so a charity can recognise a household
+    /// it served before; two charities get unrelated references for one household, so they
+    /// cannot pool what they know, and without the pepper no one can tell which household is
+    /// behind one. The message is domain-separated (a fixed label and a zero byte before the
+    /// two ids), so it can never coincide with an ID number's HMAC under the same key.
+    public func householdReference(household: Int64, charity: Int64) -> String {
+        var message = Array(Self.householdReferenceLabel.utf8)
+        message.append(0)
+        withUnsafeBytes(of: household.bigEndian) { message.append(contentsOf: $0) }
+        withUnsafeBytes(of: charity.bigEndian) { message.append(contentsOf: $0) }
+        let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
+        let bits = mac.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        var reference = "HH-"
+        for index in 0..<10 {
+            reference.append(Self.crockford[Int(bits >> UInt64(59 - 5 * index) & 31)])
+        }
+        return reference
+    }
+
+    /// Separates household references from every other use of the key.
+    private static let householdReferenceLabel = "charity-match/household-reference/v1"
+    /// Crockford's base-32 alphabet: no I, L, O or U, so a reference read out over the phone
+    /// is not misheard.
+    private static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 }

@@ -12,10 +12,15 @@ import Postgres
 public struct MatchRepository: Sendable {
     let client: PostgresClient
     private let holds: HoldPolicy
+    /// Issues the household references charities see; nil where no delivery contact is read.
+    let sealer: IDNumberSealer?
 
-    public init(client: PostgresClient, holds: HoldPolicy = HoldPolicy()) {
+    /// `sealer` must be given where ``deliveryContact(match:charity:)`` is called (the HTTP
+    /// layer), and must use the same pepper everywhere, or a charity's references change.
+    public init(client: PostgresClient, holds: HoldPolicy = HoldPolicy(), sealer: IDNumberSealer? = nil) {
         self.client = client
         self.holds = holds
+        self.sealer = sealer
     }
 
     /// The match, or nil.
