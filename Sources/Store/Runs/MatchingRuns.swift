@@ -14,7 +14,7 @@ public struct MatchingRuns: Sendable {
     /// The advisory-lock class of matching runs ("CMRU").
     static let lockClass: Int32 = 0x434D_5255
 
-    private let client: PostgresClient
+    let client: PostgresClient
     private let holds: HoldPolicy
 
     public init(client: PostgresClient, holds: HoldPolicy = HoldPolicy()) {
