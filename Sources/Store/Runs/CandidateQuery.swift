@@ -34,8 +34,7 @@ enum CandidateQuery {
                \(statusMask("h.assistance_statuses")) AS status_mask,
                \(flagMask("h.vulnerability_flags")) AS flag_mask,
                h.consent_given_at, h.consent_withdrawn_at,
-               ARRAY(SELECT date_part('year', age(((SELECT current_setting('charity_match.now')::timestamptz) AT TIME ZONE 'UTC')::date, b))::int
-                       FROM unnest(h.member_birth_dates) AS b) AS ages
+               \(memberAges(at: now)) AS ages
           FROM needs n
           JOIN households h ON h.id = n.household_id
           JOIN regions r ON r.code = h.region_code
@@ -76,6 +75,39 @@ enum CandidateQuery {
                             WHERE p LIKE (SELECT current_setting('charity_match.scope')) || '%' OR (SELECT current_setting('charity_match.scope')) LIKE p || '%'))
         """
 
+    /// The run's instant as SQL.
+    private static let now = "(SELECT current_setting('charity_match.now')::timestamptz)"
+
+    /// The ages in whole years of the members of household `h` on the UTC day of `now` (an
+    /// SQL timestamptz), as the offers' age rules read them.
+    static func memberAges(at now: String) -> String {
+        "ARRAY(SELECT date_part('year', age((\(now) AT TIME ZONE 'UTC')::date, b))::int FROM unnest(h.member_birth_dates) AS b)"
+    }
+
+    /// Whether aid record `a` was given inside the look-back window ending at `now` (SQL
+    /// timestamptz and integer days): the aid that blocks duplicates and lowers fairness.
+    static func givenRecently(now: String, lookBackDays: String) -> String {
+        "(a.given_on::timestamp AT TIME ZONE 'UTC') BETWEEN \(now) - make_interval(days => \(lookBackDays)) AND \(now)"
+    }
+
+    /// Each charity's track record for the reliability factor, from its match and feedback
+    /// rows: `charity_id`, `delivered`, `failed` (declined), `satisfaction_sum` and
+    /// `satisfaction_count`, for the charities `charities` (an SQL subquery) selects. Only
+    /// delivered and declined matches count, and feedback exists only on delivered ones, so
+    /// the status index narrows the rows read to those two states.
+    static func charityRecords(of charities: String) -> String {
+        """
+        SELECT o.charity_id,
+               count(*) FILTER (WHERE m.status = 'delivered') AS delivered,
+               count(*) FILTER (WHERE m.status = 'declined') AS failed,
+               sum(f.satisfaction) AS satisfaction_sum, count(f.id) AS satisfaction_count
+          FROM matches m JOIN offers o ON o.id = m.offer_id
+          LEFT JOIN feedback f ON f.match_id = m.id
+         WHERE m.status IN ('delivered', 'declined') AND o.charity_id IN (\(charities))
+         GROUP BY o.charity_id
+        """
+    }
+
     /// A set of codes as a bit mask (bit i = the i-th code of the closed set in the schema), so
     /// per-pair status and flag rules are integer operations instead of array comparisons.
     private static func mask(_ column: String, codes: [String]) -> String {
@@ -101,7 +133,7 @@ enum CandidateQuery {
         SELECT a.household_id, a.category_id, a.given_on, coalesce(a.units, 1) AS units
           FROM aid_records a
          WHERE a.household_id IN (SELECT household_id FROM run_needs)
-           AND (a.given_on::timestamp AT TIME ZONE 'UTC') BETWEEN (SELECT current_setting('charity_match.now')::timestamptz) - make_interval(days => (SELECT current_setting('charity_match.look_back_days')::int)) AND (SELECT current_setting('charity_match.now')::timestamptz);
+           AND \(givenRecently(now: now, lookBackDays: "(SELECT current_setting('charity_match.look_back_days')::int)"));
         ANALYZE run_needs; ANALYZE run_offers; ANALYZE run_live_pairs; ANALYZE run_recent_aid;
         """
 

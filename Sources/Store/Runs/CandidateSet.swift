@@ -71,13 +71,7 @@ struct CandidateSet: Sendable {
             SELECT need_id, household_id, category_id, remaining, urgency, emergency, needed_by, recorded_at
               FROM run_needs ORDER BY need_id
             """
-        ).map { row in
-            Need(
-                id: try row.decode(Int64.self, "need_id"), householdID: try row.decode(Int64.self, "household_id"),
-                categoryID: try row.decode(Int64.self, "category_id"), quantity: try row.decode(Int.self, "remaining"),
-                urgency: try row.decode(Int.self, "urgency"), isEmergency: try row.decode(Bool.self, "emergency"),
-                neededBy: try row.decode(Date?.self, "needed_by"), recordedAt: try row.decode(Date.self, "recorded_at"))
-        }
+        ).map(need(from:))
         set.households = try loadHouseholds(on: connection)
         set.offers = try loadOffers(on: connection)
         return set
@@ -119,7 +113,7 @@ struct CandidateSet: Sendable {
         }
     }
 
-    private static func loadCategories(on connection: PostgresConnection) throws -> [Int64: Matching.Category] {
+    static func loadCategories(on connection: PostgresConnection) throws -> [Int64: Matching.Category] {
         var categories: [Int64: Matching.Category] = [:]
         for row in try connection.query("SELECT id, code, parent_id FROM categories") {
             let id = try row.decode(Int64.self, "id")
@@ -132,11 +126,8 @@ struct CandidateSet: Sendable {
     private static func loadAid(on connection: PostgresConnection) throws -> [Int64: [AidRecord]] {
         var history: [Int64: [AidRecord]] = [:]
         for row in try connection.query("SELECT household_id, category_id, given_on, units FROM run_recent_aid") {
-            let household = try row.decode(Int64.self, "household_id")
-            history[household, default: []].append(
-                AidRecord(
-                    householdID: household, categoryID: try row.decode(Int64.self, "category_id"),
-                    givenOn: try row.decode(Date.self, "given_on"), units: try row.decode(Int.self, "units")))
+            let record = try aidRecord(from: row)
+            history[record.householdID, default: []].append(record)
         }
         return history
     }
@@ -152,22 +143,46 @@ struct CandidateSet: Sendable {
         var households: [Int64: Household] = [:]
         households.reserveCapacity(rows.count)
         for row in rows {
-            let id = try row.decode(Int64.self, "household_id")
-            guard let region = RegionCode(try row.decode(String.self, "region_code")) else { continue }
-            let latitude = try row.decode(Double?.self, "lat")
-            let longitude = try row.decode(Double?.self, "lon")
-            households[id] = Household(
-                id: id, region: region, size: try row.decode(Int.self, "members"),
-                statuses: Set(try row.decode([String].self, "statuses").compactMap(AssistanceStatus.init(rawValue:))),
-                flags: Set(try row.decode([String].self, "flags").compactMap(VulnerabilityFlag.init(rawValue:))),
-                perCapitaIncome: try row.decode(Decimal?.self, "per_capita_income"),
-                location: latitude.flatMap { lat in longitude.map { GeoPoint(latitude: lat, longitude: $0) } },
-                memberAges: try row.decode([Int].self, "ages"),
-                consent: Consent(
-                    givenAt: try row.decode(Date?.self, "consent_given_at"),
-                    withdrawnAt: try row.decode(Date?.self, "consent_withdrawn_at")))
+            guard let household = try household(from: row) else { continue }
+            households[household.id] = household
         }
         return households
+    }
+
+    /// A need as the engine sees it, from the columns of `run_needs`; its quantity is what
+    /// is still unmatched (`remaining`).
+    static func need(from row: PostgresRow) throws -> Need {
+        Need(
+            id: try row.decode(Int64.self, "need_id"), householdID: try row.decode(Int64.self, "household_id"),
+            categoryID: try row.decode(Int64.self, "category_id"), quantity: try row.decode(Int.self, "remaining"),
+            urgency: try row.decode(Int.self, "urgency"), isEmergency: try row.decode(Bool.self, "emergency"),
+            neededBy: try row.decode(Date?.self, "needed_by"), recordedAt: try row.decode(Date.self, "recorded_at"))
+    }
+
+    /// A household as the engine sees it, from the columns of `run_needs` (statuses and flags
+    /// as text arrays); nil when its region code is not a valid one.
+    static func household(from row: PostgresRow) throws -> Household? {
+        guard let region = RegionCode(try row.decode(String.self, "region_code")) else { return nil }
+        let latitude = try row.decode(Double?.self, "lat")
+        let longitude = try row.decode(Double?.self, "lon")
+        return Household(
+            id: try row.decode(Int64.self, "household_id"), region: region, size: try row.decode(Int.self, "members"),
+            statuses: Set(try row.decode([String].self, "statuses").compactMap(AssistanceStatus.init(rawValue:))),
+            flags: Set(try row.decode([String].self, "flags").compactMap(VulnerabilityFlag.init(rawValue:))),
+            perCapitaIncome: try row.decode(Decimal?.self, "per_capita_income"),
+            location: latitude.flatMap { lat in longitude.map { GeoPoint(latitude: lat, longitude: $0) } },
+            memberAges: try row.decode([Int].self, "ages"),
+            consent: Consent(
+                givenAt: try row.decode(Date?.self, "consent_given_at"),
+                withdrawnAt: try row.decode(Date?.self, "consent_withdrawn_at")))
+    }
+
+    /// One aid record from `household_id`, `category_id`, `given_on` and `units` columns.
+    static func aidRecord(from row: PostgresRow) throws -> AidRecord {
+        AidRecord(
+            householdID: try row.decode(Int64.self, "household_id"),
+            categoryID: try row.decode(Int64.self, "category_id"),
+            givenOn: try row.decode(Date.self, "given_on"), units: try row.decode(Int.self, "units"))
     }
 
     private static func loadOffers(on connection: PostgresConnection) throws -> [Offer] {
@@ -183,20 +198,15 @@ struct CandidateSet: Sendable {
                    coalesce(s.satisfaction_count, 0) AS satisfaction_count
               FROM run_offers ro
               JOIN charities ch ON ch.id = ro.charity_id
-              LEFT JOIN (SELECT o.charity_id,
-                                count(*) FILTER (WHERE m.status = 'delivered') AS delivered,
-                                count(*) FILTER (WHERE m.status = 'declined') AS failed,
-                                sum(f.satisfaction) AS satisfaction_sum, count(f.id) AS satisfaction_count
-                           FROM matches m JOIN offers o ON o.id = m.offer_id
-                           LEFT JOIN feedback f ON f.match_id = m.id
-                          WHERE o.charity_id IN (SELECT charity_id FROM run_offers)
-                          GROUP BY o.charity_id) s ON s.charity_id = ro.charity_id
+              LEFT JOIN (\(CandidateQuery.charityRecords(of: "SELECT charity_id FROM run_offers"))) s
+                     ON s.charity_id = ro.charity_id
              ORDER BY ro.id
             """)
         return try rows.map(offer(from:))
     }
 
-    private static func offer(from row: PostgresRow) throws -> Offer {
+    /// An offer as the engine sees it, from the columns ``loadOffers(on:)`` reads.
+    static func offer(from row: PostgresRow) throws -> Offer {
         let radius = try row.decode(Double?.self, "radius_km")
         let centreLatitude = try row.decode(Double?.self, "center_lat")
         let centreLongitude = try row.decode(Double?.self, "center_lon")
