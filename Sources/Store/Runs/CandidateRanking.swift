@@ -1,0 +1,202 @@
+import Foundation
+import Matching
+import Postgres
+
+/// Ranks the open offers for one need the way a matching run would: the same eligibility
+/// rules (``Eligibility/evaluate(need:household:offer:context:)``, every reason kept), the
+/// same inputs read the same way (the need's unmatched units, the household's location
+/// falling back to its region's centre, member ages on the UTC day, aid inside the
+/// look-back window, each offer's units left after reservations and pending proposals, each
+/// charity's record), and the same ``Scorer``, so a ranked offer carries exactly the
+/// breakdown a run would store for the pair.
+///
+/// Besides the need's own category it reads the offers of the need's group (which fit it
+/// as a parent) and of the group's other categories (which do not, and say so), so the
+/// caseworker also sees the near misses.
+public struct CandidateRanking: Sendable {
+    /// The most offers one answer ranks.
+    public static let maximumLimit = 100
+
+    private let client: PostgresClient
+    private let lookBackDays: Int
+
+    /// `lookBackDays` is the duplicate-aid window, as ``MatchingRunRequest/lookBackDays``
+    /// (0 to 3650; the runs' default is 90).
+    public init(client: PostgresClient, lookBackDays: Int = 90) {
+        self.client = client
+        self.lookBackDays = lookBackDays
+    }
+
+    /// The offers that fit need `id` at `asOf`, best first, at most `limit` (1 to 100) of
+    /// them, scored with the active version of `policyName` (nil: `standard`); with
+    /// `includeIneligible`, also every other open offer considered and why it does not fit.
+    ///
+    /// A need that does not exist or whose household lies outside `scope` is
+    /// ``StoreError/notFound(entity:id:)``; a need that is not open, or whose units are all
+    /// matched already, ranks nothing, and each offer says so.
+    public func candidates(
+        forNeed id: Int64, within scope: RegionScope?, policyName: String?, limit: Int, includeIneligible: Bool,
+        asOf: Date
+    ) async throws -> NeedCandidates {
+        guard (1...Self.maximumLimit).contains(limit) else {
+            throw StoreError.invalid(field: "limit", reason: "must be between 1 and \(Self.maximumLimit)")
+        }
+        guard (0...3650).contains(lookBackDays) else {
+            throw StoreError.invalid(field: "look_back_days", reason: "must be between 0 and 3650")
+        }
+        let lookBackDays = self.lookBackDays
+        let loaded = try await client.withTransaction(isolation: .repeatableRead) { connection in
+            try Loaded(
+                need: id, scope: scope, policyName: policyName ?? "standard", at: asOf, lookBackDays: lookBackDays,
+                on: connection)
+        }
+        return loaded.judged(limit: limit, includeIneligible: includeIneligible)
+    }
+}
+
+/// Everything one need's ranking reads, in one snapshot.
+private struct Loaded: Sendable {
+    struct Candidate: Sendable {
+        var offer: Offer
+        var title: String
+        var charityName: String
+        /// The need already has a live match on this offer.
+        var alreadyMatched: Bool
+    }
+
+    var record: NeedRecord
+    var need: Need
+    var household: Household
+    var policy: WeightPolicy
+    var context: MatchingContext
+    var candidates: [Candidate]
+
+    init(
+        need id: Int64, scope: RegionScope?, policyName: String, at now: Date, lookBackDays: Int,
+        on connection: PostgresConnection
+    ) throws {
+        let records = try connection.query(
+            """
+            SELECT \(NeedRecord.columns) FROM needs n JOIN households h ON h.id = n.household_id
+             WHERE n.id = $1 AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
+            """, [id, scope?.prefix])
+        guard let recordRow = records.first else { throw StoreError.notFound(entity: "need", id: String(id)) }
+        record = try NeedRecord(row: recordRow)
+        let row = try connection.query(
+            """
+            SELECT n.id AS need_id, n.household_id, n.category_id, c.parent_id,
+                   n.quantity - n.fulfilled_quantity - coalesce(live.units, 0) AS remaining,
+                   n.urgency, n.emergency, n.needed_by, n.recorded_at,
+                   h.region_code, coalesce(h.latitude, r.centroid_lat) AS lat,
+                   coalesce(h.longitude, r.centroid_lon) AS lon,
+                   h.assistance_statuses::text[] AS statuses, h.vulnerability_flags::text[] AS flags, h.members,
+                   h.per_capita_income, h.consent_given_at, h.consent_withdrawn_at,
+                   \(CandidateQuery.memberAges(at: "$2::timestamptz")) AS ages
+              FROM needs n
+              JOIN households h ON h.id = n.household_id
+              JOIN regions r ON r.code = h.region_code
+              JOIN categories c ON c.id = n.category_id
+              LEFT JOIN LATERAL (SELECT sum(m.units) AS units FROM matches m
+                                  WHERE m.need_id = n.id AND m.status IN ('proposed', 'approved', 'accepted')) live
+                     ON true
+             WHERE n.id = $1
+            """, [id, now])[0]
+        need = try CandidateSet.need(from: row)
+        guard let household = try CandidateSet.household(from: row) else {
+            throw StoreError.conflict("household \(need.householdID) has an invalid region code; this is a bug")
+        }
+        self.household = household
+        let aid = try connection.query(
+            """
+            SELECT a.household_id, a.category_id, a.given_on, coalesce(a.units, 1) AS units FROM aid_records a
+             WHERE a.household_id = $1 AND \(CandidateQuery.givenRecently(now: "$2::timestamptz", lookBackDays: "$3::integer"))
+            """, [household.id, now, lookBackDays]
+        ).map(CandidateSet.aidRecord(from:))
+        context = MatchingContext(
+            now: now, lookBackDays: lookBackDays, categories: try CandidateSet.loadCategories(on: connection),
+            aidHistory: [household.id: aid])
+        policy = try WeightPolicyRepository.active(named: policyName, on: connection).policy
+        candidates = try Self.offers(
+            for: id, category: need.categoryID, group: try row.decode(Int64?.self, "parent_id"), on: connection)
+    }
+
+    /// Open offers of the need's category, its group, and the group's other categories.
+    private static func offers(
+        for need: Int64, category: Int64, group: Int64?, on connection: PostgresConnection
+    ) throws -> [Candidate] {
+        let categories =
+            "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint OR c.parent_id = $3::bigint"
+        return try connection.query(
+            """
+            SELECT o.id, o.title, o.charity_id, ch.name AS charity_name, o.category_id,
+                   o.capacity - o.allocated - coalesce(pending.units, 0) AS remaining,
+                   o.service_region_prefixes, o.center_lat, o.center_lon, o.radius_km::float8 AS radius_km,
+                   o.eligible_statuses::text[] AS statuses, o.required_flags::text[] AS flags, o.min_age, o.max_age,
+                   o.min_household_size, o.max_household_size, o.available_from, o.available_until,
+                   ch.status AS charity_status, ch.banned_until,
+                   coalesce(s.delivered, 0) AS delivered, coalesce(s.failed, 0) AS failed,
+                   coalesce(s.satisfaction_sum, 0) AS satisfaction_sum,
+                   coalesce(s.satisfaction_count, 0) AS satisfaction_count,
+                   EXISTS (SELECT 1 FROM matches lm
+                            WHERE lm.need_id = $1 AND lm.offer_id = o.id
+                              AND lm.status IN ('proposed', 'approved', 'accepted')) AS already_matched
+              FROM offers o
+              JOIN charities ch ON ch.id = o.charity_id
+              LEFT JOIN LATERAL (SELECT sum(m.units) AS units FROM matches m
+                                  WHERE m.offer_id = o.id AND m.status = 'proposed') pending ON true
+              LEFT JOIN (\(CandidateQuery.charityRecords(
+                  of: "SELECT o.charity_id FROM offers o WHERE o.status = 'open' AND o.category_id IN (\(categories))"
+              ))) s ON s.charity_id = o.charity_id
+             WHERE o.status = 'open' AND o.category_id IN (\(categories))
+             ORDER BY o.id
+            """, [need, category, group]
+        ).map { row in
+            Candidate(
+                offer: try CandidateSet.offer(from: row), title: try row.decode(String.self, "title"),
+                charityName: try row.decode(String.self, "charity_name"),
+                alreadyMatched: try row.decode(Bool.self, "already_matched"))
+        }
+    }
+
+    /// Every offer judged: the eligible ones scored and ranked, the others with their reasons.
+    func judged(limit: Int, includeIneligible: Bool) -> NeedCandidates {
+        let scorer = Scorer(policy: policy, context: context)
+        var needReasons: [ExcludedOffer.Reason] = []
+        if record.status != .open {
+            needReasons.append(.needNotOpen(record.status))
+        } else if need.quantity <= 0 {
+            needReasons.append(.needFullyCovered)
+        }
+        var ranked: [RankedCandidate] = []
+        var excluded: [ExcludedOffer] = []
+        for candidate in candidates {
+            let offer = candidate.offer
+            var reasons = needReasons
+            let verdict = Eligibility.evaluate(need: need, household: household, offer: offer, context: context)
+            if case .ineligible(let why) = verdict {
+                reasons += why.map { ExcludedOffer.Reason($0, lookBackDays: context.lookBackDays) }
+            }
+            if candidate.alreadyMatched { reasons.append(.alreadyMatched) }
+            if case .eligible(let fit) = verdict, reasons.isEmpty {
+                ranked.append(
+                    RankedCandidate(
+                        offerID: offer.id, offerTitle: candidate.title, charityID: offer.charityID,
+                        charityName: candidate.charityName, remaining: offer.remainingCapacity,
+                        units: min(need.quantity, offer.remainingCapacity),
+                        breakdown: scorer.breakdown(need: need, household: household, offer: offer, fit: fit)))
+            } else if includeIneligible {
+                excluded.append(
+                    ExcludedOffer(
+                        offerID: offer.id, offerTitle: candidate.title, charityID: offer.charityID,
+                        charityName: candidate.charityName, reasons: reasons))
+            }
+        }
+        ranked.sort {
+            $0.breakdown.scoreMicro != $1.breakdown.scoreMicro
+                ? $0.breakdown.scoreMicro > $1.breakdown.scoreMicro : $0.offerID < $1.offerID
+        }
+        return NeedCandidates(
+            need: record, openQuantity: need.quantity, policyName: policy.name, policyVersion: policy.version,
+            asOf: context.now, ranked: Array(ranked.prefix(limit)), eligibleCount: ranked.count, ineligible: excluded)
+    }
+}
