@@ -81,7 +81,8 @@ enum CandidateQuery {
     /// The ages in whole years of the members of household `h` on the UTC day of `now` (an
     /// SQL timestamptz), as the offers' age rules read them.
     static func memberAges(at now: String) -> String {
-        "ARRAY(SELECT date_part('year', age((\(now) AT TIME ZONE 'UTC')::date, b))::int FROM unnest(h.member_birth_dates) AS b)"
+        "ARRAY(SELECT date_part('year', age((\(now) AT TIME ZONE 'UTC')::date, b))::int"
+            + " FROM unnest(h.member_birth_dates) AS b)"
     }
 
     /// Whether aid record `a` was given inside the look-back window ending at `now` (SQL

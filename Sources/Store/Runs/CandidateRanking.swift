@@ -106,10 +106,11 @@ private struct Loaded: Sendable {
             throw StoreError.conflict("household \(need.householdID) has an invalid region code; this is a bug")
         }
         self.household = household
+        let recent = CandidateQuery.givenRecently(now: "$2::timestamptz", lookBackDays: "$3::integer")
         let aid = try connection.query(
             """
             SELECT a.household_id, a.category_id, a.given_on, coalesce(a.units, 1) AS units FROM aid_records a
-             WHERE a.household_id = $1 AND \(CandidateQuery.givenRecently(now: "$2::timestamptz", lookBackDays: "$3::integer"))
+             WHERE a.household_id = $1 AND \(recent)
             """, [household.id, now, lookBackDays]
         ).map(CandidateSet.aidRecord(from:))
         context = MatchingContext(
