@@ -5,24 +5,31 @@ import Postgres
 extension MatchRepository {
     /// Matches passing `filter`, by id, a page at a time.
     ///
-    /// The statement joins only what the filter needs (the need and household for a region
-    /// or category, the offer for a charity), so the common lists — a charity's matches, a
-    /// run's proposals, a region's pending decisions — read a page from the indexes and
-    /// never sort the whole table.
+    /// A page costs about the same deep in the list as at its start. Lists that walk the
+    /// whole table in id order (everything, a status, a run, a county or wider region) read
+    /// it through an index in that order and stop at the page's end; lists bounded by a
+    /// charity or a township or village (see ``MatchSelection``) gather that bounded set
+    /// through its own indexes and take the page from it.
     public func list(
         _ filter: MatchFilter, page: PageRequest<Int64> = PageRequest()
     ) async throws -> Page<MatchRecord, Int64> {
         let limit = try page.validatedLimit()
-        var selection = MatchSelection(filter, paging: true)
+        var selection = MatchSelection(filter)
         let after = selection.bind(page.after ?? 0)
+        let chosen = "SELECT m.id FROM \(selection.tables) WHERE m.id > \(after)\(selection.conditions)"
         let count = selection.bind(limit + 1)
-        let rows = try await client.query(
+        let sql =
+            selection.isBounded
+            ? """
+            WITH chosen AS MATERIALIZED (\(chosen))
+            SELECT \(MatchRecord.columns) FROM matches
+             WHERE id IN (SELECT id FROM chosen ORDER BY id LIMIT \(count)) ORDER BY id
             """
-            \(selection.with)SELECT \(MatchRecord.columns) FROM (
-                SELECT m.* FROM \(selection.tables) WHERE m.id > \(after)\(selection.conditions)
-                 ORDER BY m.id LIMIT \(count)) AS m
-             ORDER BY id
-            """, selection.parameters)
+            : """
+            SELECT \(MatchRecord.columns) FROM matches
+             WHERE id IN (\(chosen) ORDER BY m.id LIMIT \(count)) ORDER BY id
+            """
+        let rows = try await client.query(sql, selection.parameters)
         return Page(fetched: try rows.map(MatchRecord.init(row:)), limit: limit) { $0.id }
     }
 
@@ -31,12 +38,12 @@ extension MatchRepository {
     /// ``MatchFilter/region``. Both look the same as a missing match, so nobody can probe for
     /// matches they may not see. The filter's other fields are ignored here.
     public func match(id: Int64, visibleTo filter: MatchFilter) async throws -> MatchRecord? {
-        var selection = MatchSelection(filter.visibility, paging: false)
+        var selection = MatchSelection(filter.visibility)
         let match = selection.bind(id)
         let rows = try await client.query(
             """
-            SELECT \(MatchRecord.columns) FROM (
-                SELECT m.* FROM \(selection.tables) WHERE m.id = \(match)\(selection.conditions)) AS m
+            SELECT \(MatchRecord.columns) FROM matches
+             WHERE id IN (SELECT m.id FROM \(selection.tables) WHERE m.id = \(match)\(selection.conditions))
             """, selection.parameters)
         return try rows.first.map(MatchRecord.init(row:))
     }
@@ -48,51 +55,38 @@ extension MatchRepository {
 /// every value travels as a `$n` parameter. A statement per combination of filters, rather
 /// than one with `$n IS NULL OR …` for each, lets the planner use the index that fits.
 ///
-/// A township or village scope holds few matches, but they sit together in id order (a
-/// run proposes need by need, and needs follow their households' registration), so
-/// walking the primary key until a page of them turns up can read most of the table. For
-/// those scopes the scope's needs are found first (through the households' region index)
-/// and their matches sorted; a county or wider scope holds most matches, and walking the
-/// primary key finds a page at once.
+/// A charity's matches, and a township's or a village's, are a small part of the table but
+/// not spread over it: a run proposes need by need and needs follow their households'
+/// registration, so one place's matches sit together in id order, and a small charity may
+/// have none for a long stretch. Walking the primary key until a page of them turns up can
+/// then read most of the table, and the planner, which assumes they are spread evenly,
+/// cannot tell. Such a selection is ``isBounded``: it is gathered whole through the
+/// charity's offers or the place's households, with no row limit to tempt the planner
+/// into the walk, and the page is taken from it.
 struct MatchSelection {
     private(set) var parameters: [any PostgresEncodable] = []
-    /// `WITH …` naming the scope's needs, or empty; it opens the statement.
-    private(set) var with = ""
+    /// Whether the selection is small whatever the table's size (see the type's note).
+    let isBounded: Bool
     private var clauses: [String] = []
     private var joinsNeed = false
     private var joinsHousehold = false
     private var joinsOffer = false
 
-    /// `paging`: the statement reads a page of many matches (rather than one match by id),
-    /// so a narrow scope is better searched scope first.
-    init(_ filter: MatchFilter, paging: Bool) {
+    init(_ filter: MatchFilter) {
+        isBounded = filter.charity != nil || (filter.region.map { $0.level >= .township } ?? false)
         if let status = filter.status { add("m.status = ", status.rawValue) }
         if let run = filter.run { add("m.run_id = ", run) }
         if let offer = filter.offer { add("m.offer_id = ", offer) }
         if let need = filter.need { add("m.need_id = ", need) }
-        let category = filter.category.map { category in
+        if let category = filter.category {
+            joinsNeed = true
             let id = bind(category)
-            return "n.category_id IN (SELECT c.id FROM categories c WHERE c.id = \(id) OR c.parent_id = \(id))"
+            clauses.append("n.category_id IN (SELECT c.id FROM categories c WHERE c.id = \(id) OR c.parent_id = \(id))")
         }
-        if paging, let region = filter.region, region.level >= .township {
-            let needs = ["h.region_code LIKE \(bind(region.prefix)) || '%'"] + (category.map { [$0] } ?? [])
-            with = """
-                WITH scoped_needs AS MATERIALIZED (
-                    SELECT n.id FROM households h JOIN needs n ON n.household_id = h.id
-                     WHERE \(needs.joined(separator: " AND ")))
-
-                """
-            clauses.append("m.need_id IN (SELECT id FROM scoped_needs)")
-        } else {
-            if let category {
-                joinsNeed = true
-                clauses.append(category)
-            }
-            if let region = filter.region {
-                joinsNeed = true
-                joinsHousehold = true
-                clauses.append("h.region_code LIKE \(bind(region.prefix)) || '%'")
-            }
+        if let region = filter.region {
+            joinsNeed = true
+            joinsHousehold = true
+            clauses.append("h.region_code LIKE \(bind(region.prefix)) || '%'")
         }
         if let charity = filter.charity {
             joinsOffer = true
