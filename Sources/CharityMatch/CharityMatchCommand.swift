@@ -7,9 +7,8 @@ struct CharityMatchCommand: AsyncParsableCommand {
         commandName: "charity-match",
         abstract: "Links government social assistance with charitable help.",
         subcommands: [
-            MigrateCommand.self, SeedCommand.self, ImportCommand.self, MatchCommand.self, ExportCommand.self,
-            SolveCommand.self,
-            GenerateInstanceCommand.self, BenchCommand.self,
+            ServeCommand.self, MigrateCommand.self, SeedCommand.self, ImportCommand.self, MatchCommand.self,
+            ExportCommand.self, TokenCommand.self, SolveCommand.self, GenerateInstanceCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Postgres
 
 /// The coordinators' CSV of matches: what was proposed or decided, for whom (by case
@@ -20,8 +21,9 @@ public struct MatchExport: Sendable {
         self.client = client
     }
 
-    /// The CSV (UTF-8, header line, RFC 4180 quoting), ordered by match id.
-    public func csv(_ selection: Selection) async throws -> [UInt8] {
+    /// The CSV (UTF-8, header line, RFC 4180 quoting), ordered by match id; `scope` keeps
+    /// it to households inside a region (a coordinator's export).
+    public func csv(_ selection: Selection, within scope: RegionScope? = nil) async throws -> [UInt8] {
         let (condition, parameter): (String, any PostgresEncodable) =
             switch selection {
             case .run(let id): ("m.run_id = $1", id)
@@ -41,9 +43,9 @@ public struct MatchExport: Sendable {
               JOIN categories c ON c.id = n.category_id
               JOIN offers o ON o.id = m.offer_id
               JOIN charities ch ON ch.id = o.charity_id
-             WHERE \(condition)
+             WHERE \(condition) AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
              ORDER BY m.id
-            """, [parameter])
+            """, [parameter, scope?.prefix])
         var text = Self.header
         for row in rows {
             let fields: [String?] = [

@@ -19,7 +19,7 @@ extension MatchRepository {
         }
         let rows = try await client.query(
             """
-            SELECT n.household_id, h.contact_name, h.contact_phone, h.address
+            SELECT n.household_id, h.contact_phone, h.address
               FROM matches m
               JOIN offers o ON o.id = m.offer_id
               JOIN needs n ON n.id = m.need_id
@@ -31,7 +31,6 @@ extension MatchRepository {
         return DeliveryContact(
             householdReference: sealer.householdReference(
                 household: try row.decode(Int64.self, "household_id"), charity: charity),
-            contactName: try row.decode(String?.self, "contact_name"),
             contactPhone: try row.decode(String?.self, "contact_phone"),
             address: try row.decode(String?.self, "address"))
     }

@@ -26,6 +26,9 @@ public struct MatchingRunRequest: Sendable {
     public var policyName: String?
     /// Compute everything, write nothing (the what-if preview).
     public var dryRun: Bool
+    /// Weights to try instead of the stored policy, such as a version not yet published;
+    /// dry runs only, so no proposal ever rests on weights nobody published.
+    public var trialPolicy: WeightPolicy?
     /// Units one household may receive in one run, across its needs; nil for no cap.
     public var householdCap: Int?
     /// Whether the cap counts each kind of aid apart or all units together.
@@ -51,10 +54,14 @@ public struct MatchingRunRequest: Sendable {
         self.solver = solver
         self.actor = actor
         self.now = now
+        self.trialPolicy = nil
     }
 
     /// Checks the numbers; each message names its field.
     public func validate() throws(StoreError) {
+        if trialPolicy != nil, !dryRun {
+            throw .invalid(field: "dry_run", reason: "must be true when trying unpublished weights")
+        }
         if let householdCap, !(1...1000).contains(householdCap) {
             throw .invalid(field: "household_cap", reason: "must be between 1 and 1000")
         }

@@ -83,7 +83,11 @@ public struct MatchingRuns: Sendable {
             try connection.query("SELECT 1 FROM regions WHERE code = $1", [request.region.digits]).first != nil
         else { throw StoreError.notFound(entity: "region", id: request.region.digits) }
         if !request.dryRun { try lock(scope: request.region.scope, on: connection) }
-        let stored = try WeightPolicyRepository.active(named: request.policyName ?? "standard", on: connection)
+        let stored =
+            try request.trialPolicy.map {
+                WeightPolicyRepository.Stored(id: 0, policy: $0, active: false, createdAt: request.now)
+            }
+            ?? WeightPolicyRepository.active(named: request.policyName ?? "standard", on: connection)
         let snapshot = try connection.query("SELECT pg_export_snapshot() AS id")[0].decode(String.self, "id")
         return (stored, snapshot)
     }

@@ -1,0 +1,45 @@
+import Hummingbird
+import Logging
+import Postgres
+import Store
+
+/// The `/v1` router with every controller, the operator endpoints and the middleware
+/// stack: request log and metrics outermost (so they see every answer, errors included),
+/// then the rate limit, then authentication and idempotency on the routes that need a caller.
+public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(metrics: services.metrics))
+    if services.rateLimit.perSecond > 0 {
+        router.add(
+            middleware: RateLimitMiddleware(rate: services.rateLimit.perSecond, burst: services.rateLimit.burst))
+    }
+    OperationsController(
+        database: DatabaseStatus(client: services.client), metrics: services.metrics, contract: services.contract
+    ).addRoutes(to: router)
+    PublicStatisticsController(statistics: PublicStatistics(client: services.client))
+        .addRoutes(to: router.group("v1/public"))
+    let v1 = router.group("v1")
+        .add(middleware: AuthenticationMiddleware(tokens: services.tokens))
+        .add(middleware: IdempotencyMiddleware(keys: services.idempotencyKeys))
+    IdentityController(services: services).addRoutes(to: v1)
+    CharityController(services: services).addRoutes(to: v1)
+    OfferController(services: services).addRoutes(to: v1)
+    HouseholdController(services: services).addRoutes(to: v1)
+    NeedController(services: services).addRoutes(to: v1)
+    MatchRunController(services: services).addRoutes(to: v1)
+    MatchController(services: services).addRoutes(to: v1)
+    WeightPolicyController(services: services).addRoutes(to: v1)
+    TransferController(services: services, logger: logger).addRoutes(to: v1)
+    return router
+}
+
+/// The HTTP application `charity-match serve` runs: the router above, the connection pool
+/// and the maintenance sweep as services, shut down together on SIGTERM or SIGINT.
+public func buildApplication(
+    services: APIServices, configuration: ApplicationConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    var application = Application(
+        router: buildRouter(services: services, logger: logger), configuration: configuration, logger: logger)
+    application.addServices(services.client, MaintenanceService(services: services, logger: logger))
+    return application
+}

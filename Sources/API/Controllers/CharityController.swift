@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Store
+
+/// `/v1/charities`: admins register and sanction charities, coordinators watch them and
+/// may suspend one, and charity staff read and edit their own profile.
+struct CharityController {
+    let services: APIServices
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.post("charities", use: register)
+        group.get("charities", use: list)
+        group.get("charities/{id}", use: show)
+        group.put("charities/{id}", use: update)
+        group.get("charities/{id}/performance", use: performance)
+        group.post("charities/{id}/suspend", use: suspend)
+        group.post("charities/{id}/ban", use: ban)
+        group.post("charities/{id}/reinstate", use: reinstate)
+    }
+
+    @Sendable func register(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.admin, toDo: "register charities")
+        let input = try await services.body(CharityInput.self, request, context)
+        guard let creditCode = input.creditCode else {
+            throw Problem.validation([.init(field: "/credit_code", message: "is required")])
+        }
+        let record = try await services.charities.register(input.profile, creditCode: creditCode, by: principal.actor)
+        return try JSONResponse.make(
+            CharityResource(record), status: .created, version: record.version,
+            location: "/v1/charities/\(record.id)")
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.admin, .coordinator, .caseworker, toDo: "list charities")
+        let status = try request.query.code("status", as: CharityStatus.self)
+        let page = try await services.charities.list(status: status, page: try PageCursor.pageRequest(request))
+        return try JSONResponse.make(PageResource(page, CharityResource.init))
+    }
+
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let record = try await readable(request, context)
+        return try JSONResponse.make(CharityResource(record), version: record.version)
+    }
+
+    @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.admin, .charity, toDo: "edit a charity's profile")
+        let current = try await readable(request, context)
+        let version = try ETag.requiredVersion(request)
+        let input = try await services.body(CharityInput.self, request, context)
+        if let code = input.creditCode, code != current.creditCode {
+            throw Problem.validation([.init(field: "/credit_code", message: "cannot be changed once registered")])
+        }
+        let record = try await services.charities.updateProfile(
+            charity: current.id, input.profile, ifVersion: version, by: principal.actor)
+        return try JSONResponse.make(CharityResource(record), version: record.version)
+    }
+
+    @Sendable func performance(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let record = try await readable(request, context)
+        return try JSONResponse.make(try await services.charities.standing(of: record.id))
+    }
+
+    @Sendable func suspend(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.admin, .coordinator, toDo: "suspend charities")
+        let current = try await readable(request, context)
+        let input = try await services.body(CharitySanction.self, request, context)
+        let record = try await services.charities.suspend(
+            charity: current.id, by: principal.actor, reason: input.reason)
+        return try JSONResponse.make(CharityResource(record), version: record.version)
+    }
+
+    @Sendable func ban(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.admin, toDo: "ban charities")
+        let current = try await readable(request, context)
+        let input = try await services.body(CharitySanction.self, request, context)
+        let record = try await services.charities.ban(
+            charity: current.id, until: input.until, by: principal.actor, reason: input.reason)
+        return try JSONResponse.make(CharityResource(record), version: record.version)
+    }
+
+    @Sendable func reinstate(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.admin, toDo: "reinstate charities")
+        let current = try await readable(request, context)
+        let record = try await services.charities.reinstate(charity: current.id, by: principal.actor)
+        return try JSONResponse.make(CharityResource(record), version: record.version)
+    }
+
+    /// The charity of the path, if the caller may see it: staff only their own.
+    private func readable(_ request: Request, _ context: APIRequestContext) async throws -> CharityRecord {
+        let principal = try context.requirePrincipal()
+        let id = try context.pathID()
+        if principal.role == .charity, principal.charityID != id { throw Problem.notFound("charity", String(id)) }
+        guard let record = try await services.charities.charity(id: id) else {
+            throw Problem.notFound("charity", String(id))
+        }
+        return record
+    }
+}

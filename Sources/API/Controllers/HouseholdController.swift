@@ -1,0 +1,80 @@
+import Hummingbird
+import Store
+
+/// `/v1/households`: caseworkers register households of their region and record consent;
+/// coordinators read them within their region. Charity staff never reach this resource.
+struct HouseholdController {
+    let services: APIServices
+
+    func addRoutes(to group: RouterGroup<APIRequestContext>) {
+        group.post("households", use: register)
+        group.get("households", use: list)
+        group.get("households/{id}", use: show)
+        group.post("households/{id}/consent", use: recordConsent)
+        group.post("households/{id}/consent/withdraw", use: withdrawConsent)
+    }
+
+    @Sendable func register(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.caseworker, .admin, toDo: "register households")
+        let input = try await services.body(HouseholdInput.self, request, context)
+        let record = try await services.households.register(
+            input.registration, within: principal.regionLimit, by: principal.actor)
+        return try JSONResponse.make(
+            HouseholdResource(record), status: .created, version: record.version,
+            location: "/v1/households/\(record.id)")
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.caseworker, .coordinator, .admin, toDo: "read households")
+        guard case .within(let scope) = principal.narrowing(try request.query.region("region")) else {
+            return try JSONResponse.make(PageResource<HouseholdResource>.empty)
+        }
+        let page = try await services.households.list(within: scope, page: try PageCursor.pageRequest(request))
+        return try JSONResponse.make(PageResource(page, HouseholdResource.init))
+    }
+
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.caseworker, .coordinator, .admin, toDo: "read households")
+        let record = try await household(context, principal)
+        return try JSONResponse.make(HouseholdResource(record), version: record.version)
+    }
+
+    @Sendable func recordConsent(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.caseworker, .admin, toDo: "record consent")
+        let id = try await reachable(context, principal)
+        let input = try await services.body(ConsentInput.self, request, context)
+        let record = try await services.households.recordConsent(
+            household: id, scope: input.scope, within: principal.regionLimit, by: principal.actor)
+        return try JSONResponse.make(HouseholdResource(record), version: record.version)
+    }
+
+    @Sendable func withdrawConsent(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.require(.caseworker, .admin, toDo: "withdraw consent")
+        let id = try await reachable(context, principal)
+        let withdrawal = try await services.households.withdrawConsent(
+            household: id, within: principal.regionLimit, by: principal.actor)
+        return try JSONResponse.make(
+            ConsentWithdrawalResource(
+                household: HouseholdResource(withdrawal.household), cancelledMatches: withdrawal.cancelledMatches),
+            version: withdrawal.household.version)
+    }
+
+    /// The household of the path inside the caller's region, else 404 (before any body is
+    /// read, so a caller learns nothing about households it cannot see).
+    private func household(_ context: APIRequestContext, _ principal: Principal) async throws -> HouseholdRecord {
+        let id = try context.pathID()
+        guard let record = try await services.households.household(id: id, within: principal.regionLimit) else {
+            throw Problem.notFound("household", String(id))
+        }
+        return record
+    }
+
+    private func reachable(_ context: APIRequestContext, _ principal: Principal) async throws -> Int64 {
+        try await household(context, principal).id
+    }
+}

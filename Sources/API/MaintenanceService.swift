@@ -1,0 +1,41 @@
+import Logging
+import ServiceLifecycle
+import Store
+
+/// The housekeeping a serving process does every minute: expire match holds that lapsed
+/// (releasing their units) and forget idempotency keys older than a day. Several processes
+/// may run it side by side; the sweep skips rows another process is working on.
+public struct MaintenanceService: Service {
+    let matches: MatchRepository
+    let keys: IdempotencyKeys
+    let interval: Duration
+    let logger: Logger
+
+    public init(services: APIServices, interval: Duration = .seconds(60), logger: Logger) {
+        matches = services.matches
+        keys = services.idempotencyKeys
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown { [self] in await sweepForever() }
+    }
+
+    private func sweepForever() async {
+        while !Task.isCancelled {
+            do {
+                let expired = try await matches.expireStaleHolds()
+                let forgotten = try await keys.purge(olderThan: .seconds(86_400))
+                if expired > 0 || forgotten > 0 {
+                    logger.info(
+                        "maintenance", metadata: ["expired_matches": "\(expired)", "purged_keys": "\(forgotten)"])
+                }
+            } catch {
+                logger.warning(
+                    "maintenance failed; retrying next interval", metadata: ["type": "\(Swift.type(of: error))"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

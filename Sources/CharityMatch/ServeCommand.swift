@@ -1,0 +1,69 @@
+import API
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import Store
+
+/// `charity-match serve`: the HTTP API (and, with issue 6, the dashboard).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the /v1 API over HTTP.",
+        discussion: """
+            Settings come from flags, then the environment: DATABASE_URL, PORT, ID_PEPPER (the HMAC key of ID \
+            numbers: the same one imports used), LOG_LEVEL. SIGINT or SIGTERM stops the server gracefully.
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (default: $PORT, else 8080).")
+    var port: Int?
+
+    @Option(help: "Requests per second allowed per caller (token or address); 0 turns the limit off.")
+    var rateLimit: Double = 50
+
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if let port, !(1...65_535).contains(port) {
+            throw ValidationError("--port must be between 1 and 65535, got \(port)")
+        }
+        guard rateLimit >= 0, rateLimit.isFinite else {
+            throw ValidationError("--rate-limit must be 0 or more requests per second")
+        }
+    }
+
+    func run() async throws {
+        let logger = try CommandLogger.make(label: "charity-match.serve")
+        let port = try resolvedPort()
+        let sealer = try IDNumberSealer.fromEnvironment()
+        let client = try database.makeClient(logger: logger)
+        let services: APIServices
+        do {
+            services = try await APIServices(
+                client: client, sealer: sealer,
+                rateLimit: .init(perSecond: rateLimit, burst: max(1, rateLimit * 2)))
+        } catch {
+            await client.shutdown()
+            throw ValidationError("cannot start: \(error)")
+        }
+        let application = buildApplication(
+            services: services, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            logger: logger)
+        try await application.runService()
+    }
+
+    /// `--port`, else `PORT`, else 8080; a bad `PORT` is an error, not a silent default.
+    private func resolvedPort() throws -> Int {
+        if let port { return port }
+        guard let text = ProcessInfo.processInfo.environment["PORT"], !text.isEmpty else { return 8080 }
+        guard let value = Int(text), (1...65_535).contains(value) else {
+            throw ValidationError("PORT must be a number between 1 and 65535, got \(text)")
+        }
+        return value
+    }
+}
