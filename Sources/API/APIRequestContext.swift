@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Store
+import Synchronization
 
 /// The per-request state every handler sees: who is calling (once the bearer token has
 /// been checked) and the request id that ties the log line to the response.
@@ -13,6 +14,9 @@ public struct APIRequestContext: RequestContext {
     public var requestID: String
     /// The peer's IP address, for rate limiting anonymous callers; nil in tests.
     public var remoteAddress: String?
+    /// Filled in by inner middleware for the request log, which only sees its own copy of
+    /// the context: contexts are values, so the role is passed back through this box.
+    let caller = CallerBox()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -40,5 +44,15 @@ extension APIRequestContext {
             throw Problem.routeNotFound()
         }
         return id
+    }
+}
+
+/// The role of the request's caller, once authenticated; see ``APIRequestContext/caller``.
+final class CallerBox: Sendable {
+    private let role = Mutex<UserRole?>(nil)
+
+    var value: UserRole? {
+        get { role.withLock { $0 } }
+        set { role.withLock { $0 = newValue } }
     }
 }

@@ -22,6 +22,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         var context = context
         context.principal = principal
+        context.caller.value = principal.role
         return try await next(request, context)
     }
 

@@ -39,7 +39,7 @@ struct RequestLogMiddleware: RouterMiddleware {
                 "status": .stringConvertible(response.status.code),
                 "duration_ms": .string(String(format: "%.2f", milliseconds)),
                 "request_id": .string(context.requestID),
-                "role": .string(context.principal?.role.rawValue ?? "anonymous"),
+                "role": .string(context.caller.value?.rawValue ?? "anonymous"),
             ])
         return response
     }
