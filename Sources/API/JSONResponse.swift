@@ -12,6 +12,16 @@ enum JSONResponse {
         return encoder
     }()
 
+    /// A JSON body written already (see ``JSONWriter``).
+    static func make(
+        bytes: [UInt8], status: HTTPResponse.Status = .ok, version: Int? = nil, location: String? = nil
+    ) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let version { headers[.eTag] = ETag.make(version) }
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
     static func make(
         _ value: some Encodable, status: HTTPResponse.Status = .ok, version: Int? = nil, location: String? = nil
     ) throws -> Response {

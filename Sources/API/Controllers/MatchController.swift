@@ -37,7 +37,7 @@ struct MatchController {
             }
         } else {
             guard case .within(let scope) = principal.narrowing(try query.region("region")) else {
-                return try JSONResponse.make(PageResource<MatchResource>.empty)
+                return MatchResource.response([], nextCursor: nil)
             }
             filter.region = scope
         }
@@ -48,16 +48,15 @@ struct MatchController {
             for record in page.items {
                 items.append(try await charityView(record, charity: charity))
             }
-            return try JSONResponse.make(
-                PageResource(items: items, nextCursor: page.nextCursor.map(PageCursor.encode)))
+            return MatchResource.response(items, nextCursor: page.nextCursor)
         }
-        return try JSONResponse.make(PageResource(page) { MatchResource(staffView: $0) })
+        return MatchResource.response(page.items.map(MatchResource.init(staffView:)), nextCursor: page.nextCursor)
     }
 
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let record = try await visible(request, context)
-        return try JSONResponse.make(try await view(record, for: principal), version: record.version)
+        return try await view(record, for: principal).response()
     }
 
     @Sendable func propose(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -69,9 +68,7 @@ struct MatchController {
         }
         let record = try await services.matches.propose(
             need: input.needId, offer: input.offerId, units: input.units, breakdown: nil, by: principal.actor)
-        return try JSONResponse.make(
-            MatchResource(staffView: record), status: .created, version: record.version,
-            location: "/v1/matches/\(record.id)")
+        return MatchResource(staffView: record).response(status: .created, location: "/v1/matches/\(record.id)")
     }
 
     /// The handler for one lifecycle step, open to `roles`.
@@ -90,7 +87,7 @@ struct MatchController {
             let input = try await Self.reason(request, context, services)
             let record = try await services.matches.apply(
                 transition, to: current.id, by: principal.actor, reasonCode: input.reasonCode, note: input.note)
-            return try JSONResponse.make(try await view(record, for: principal), version: record.version)
+            return try await view(record, for: principal).response()
         }
     }
 

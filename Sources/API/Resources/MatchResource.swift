@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Matching
 import Store
 
@@ -6,51 +7,73 @@ import Store
 /// the need; charity staff see neither (the breakdown reveals a household's vulnerability),
 /// only the units on their offer and, once the match is approved and the household has
 /// consented, the delivery fields.
-struct MatchResource: Encodable, Sendable {
-    var id: Int64
-    var offerId: Int64
-    var needId: Int64?
-    var runId: Int64?
-    var units: Int
-    var status: String
-    /// The score in millionths, as the engine compares it; absent for charity staff.
-    var scoreMicro: Int64?
-    var breakdown: ScoreBreakdown?
-    var holdExpiresAt: Date?
-    var createdAt: Date
-    var decidedAt: Date?
-    var reasonCode: String?
-    var note: String?
-    var version: Int
+///
+/// Match lists are the API's busiest answers, so they are written with ``JSONWriter`` and
+/// the breakdown is relayed as stored.
+struct MatchResource: Sendable {
+    var record: MatchRecord
+    /// Charity staff get the charity view; nil means the full view.
+    var charityView: Bool
     /// Charity staff only, and only while delivery is ahead and consent holds.
     var delivery: DeliveryContact?
 
     /// The full view for coordinators, caseworkers and admins.
     init(staffView record: MatchRecord) {
-        id = record.id
-        offerId = record.offerID
-        needId = record.needID
-        runId = record.runID
-        units = record.units
-        status = record.status.rawValue
-        scoreMicro = record.scoreMicro
-        breakdown = record.breakdown
-        holdExpiresAt = record.holdExpiresAt
-        createdAt = record.createdAt
-        decidedAt = record.decidedAt
-        reasonCode = record.reasonCode
-        note = record.note
-        version = record.version
+        self.record = record
+        charityView = false
+        delivery = nil
     }
 
     /// What the charity whose offer it is may see.
     init(charityView record: MatchRecord, delivery: DeliveryContact?) {
-        self.init(staffView: record)
-        needId = nil
-        runId = nil
-        scoreMicro = nil
-        breakdown = nil
+        self.record = record
+        charityView = true
         self.delivery = delivery
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { json in
+            json.field("id", record.id)
+            json.field("offer_id", record.offerID)
+            if !charityView {
+                json.field("need_id", record.needID)
+                json.field("run_id", record.runID)
+                json.field("score_micro", record.scoreMicro)
+                json.field("breakdown", json: record.breakdownJSON)
+            }
+            json.field("units", record.units)
+            json.field("status", record.status.rawValue)
+            json.field("hold_expires_at", record.holdExpiresAt)
+            json.field("created_at", record.createdAt)
+            json.field("decided_at", record.decidedAt)
+            json.field("reason_code", record.reasonCode)
+            json.field("note", record.note)
+            json.field("version", record.version)
+            if let delivery {
+                json.field("delivery") { contact in
+                    contact.field("household_reference", delivery.householdReference)
+                    contact.field("contact_phone", delivery.contactPhone)
+                    contact.field("address", delivery.address)
+                }
+            }
+        }
+    }
+
+    /// One match as a response.
+    func response(status: HTTPResponse.Status = .ok, location: String? = nil) -> Response {
+        var writer = JSONWriter()
+        write(to: &writer)
+        return JSONResponse.make(bytes: writer.bytes, status: status, version: record.version, location: location)
+    }
+
+    /// A page of matches as a response.
+    static func response(_ items: [MatchResource], nextCursor: Int64?) -> Response {
+        var writer = JSONWriter(reservingCapacity: 1024 * max(1, items.count))
+        writer.object { json in
+            json.array("items", items) { json, item in item.write(to: &json) }
+            json.field("next_cursor", nextCursor.map(PageCursor.encode))
+        }
+        return JSONResponse.make(bytes: writer.bytes)
     }
 }
 

@@ -20,8 +20,9 @@ public struct MatchRecord: Sendable, Equatable, Codable {
     public var runID: Int64?
     public var units: Int
     public var scoreMicro: Int64?
-    /// Why it scored what it scored, as the run computed it.
-    public var breakdown: ScoreBreakdown?
+    /// Why it scored what it scored, as the run computed it: the stored JSON text, which
+    /// callers that only relay it (the API's lists) pass on without decoding.
+    public var breakdownJSON: String?
     public var status: MatchStatus
     public var holdExpiresAt: Date?
     public var createdAt: Date
@@ -33,9 +34,14 @@ public struct MatchRecord: Sendable, Equatable, Codable {
 
     /// The columns ``init(row:)`` reads, for `SELECT \(MatchRecord.columns) FROM matches`.
     static let columns = """
-        id, need_id, offer_id, run_id, units, score_micro, breakdown, status, hold_expires_at,
+        id, need_id, offer_id, run_id, units, score_micro, breakdown::text AS breakdown, status, hold_expires_at,
         created_at, decided_by, decided_at, reason_code, note, version
         """
+
+    /// The breakdown decoded, or nil when there is none (a manual proposal) or it cannot be read.
+    public var breakdown: ScoreBreakdown? {
+        breakdownJSON.flatMap { try? JSONDecoder().decode(ScoreBreakdown.self, from: Data($0.utf8)) }
+    }
 
     init(row: PostgresRow) throws {
         id = try row.decode(Int64.self, "id")
@@ -44,7 +50,7 @@ public struct MatchRecord: Sendable, Equatable, Codable {
         runID = try row.decode(Int64?.self, "run_id")
         units = try row.decode(Int.self, "units")
         scoreMicro = try row.decode(Int64?.self, "score_micro")
-        breakdown = try row.decode(PostgresJSON<ScoreBreakdown>?.self, "breakdown")?.value
+        breakdownJSON = try row.decode(String?.self, "breakdown")
         status = try row.decodeCode(MatchStatus.self, "status")
         holdExpiresAt = try row.decode(Date?.self, "hold_expires_at")
         createdAt = try row.decode(Date.self, "created_at")
