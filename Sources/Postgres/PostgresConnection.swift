@@ -30,6 +30,12 @@ public final class PostgresConnection: @unchecked Sendable {
     let logger: Logger
 
     /// Opens a connection, blocking until it is ready or has failed.
+    ///
+    /// Every session plans each execution of a prepared statement for its own parameters
+    /// (`plan_cache_mode = force_custom_plan`): statements are prepared to save parsing, but
+    /// the generic plan PostgreSQL would switch to after five runs cannot see through
+    /// `LIKE $1 || '%'` or an optional filter, and a region-scoped match list went from
+    /// under a millisecond to 16 ms with it.
     public static func connect(
         _ configuration: ConnectionConfiguration,
         logger: Logger
@@ -51,7 +57,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let connection = PostgresConnection(handle: handle, password: configuration.password, logger: logger)
         try connection.executeScript(
             "SET DateStyle TO 'ISO, YMD'; SET TimeZone TO 'UTC'; SET IntervalStyle TO 'iso_8601';"
-                + " SET extra_float_digits TO 3;"
+                + " SET extra_float_digits TO 3; SET plan_cache_mode TO force_custom_plan;"
         )
         return connection
     }

@@ -48,6 +48,11 @@ struct CandidateRankingTests {
                     answer.ranked.map(\.breakdown.scoreMicro) == answer.ranked.map(\.breakdown.scoreMicro).sorted(by: >)
                 )
                 #expect(answer.ineligible.allSatisfy { !$0.reasons.isEmpty && expected[$0.offerID] == nil })
+                let servingOnly = try await ranking.candidates(
+                    forNeed: need.id, within: SeededCounty.county.scope, policyName: nil, limit: 100,
+                    includeIneligible: false, asOf: Self.now)
+                #expect(servingOnly.ranked == answer.ranked && servingOnly.eligibleCount == answer.eligibleCount)
+                #expect(servingOnly.ineligible.isEmpty)
                 let household = try #require(set.households[need.householdID])
                 for candidate in answer.ranked {
                     let offer = try #require(set.offers.first { $0.id == candidate.offerID })

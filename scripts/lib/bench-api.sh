@@ -91,8 +91,10 @@ LUA
     cm_note "run $run of $repeats"
     record "$(wrk_json candidates wrk -t2 -c32 -d"${seconds}s" --latency -s "$tmp/candidates.lua" \
       "http://127.0.0.1:$port")"
+    drain
     record "$(wrk_json matches wrk -t2 -c32 -d"${seconds}s" --latency \
       -H "Authorization: Bearer $token" "http://127.0.0.1:$port$matches_path")"
+    drain
     record "$(pgbench_json candidates -D minid="$minid" -D maxid="$maxid" -f "$tmp/candidates.sql")"
     record "$(pgbench_json matches -f "$tmp/matches.sql")"
   done
@@ -107,6 +109,17 @@ LUA
     pg_p99=$(median "$results" "\"bench\":\"pgbench\",\"endpoint\":\"$endpoint\"" p99_ms)
     awk -v e="$endpoint" -v a="$api_rps" -v ap="$api_p99" -v p="$pg_tps" -v pp="$pg_p99" 'BEGIN {
       printf "  %-10s API %8.1f req/s p99 %7.2f ms | pgbench %8.1f tps p99 %7.2f ms | ratio %.2f\n", e, a, ap, p, pp, a / p }'
+  done
+}
+
+# drain: wait until requests wrk abandoned at its deadline have finished on the server (their
+# statements would otherwise run into the next measurement): no backend of the database busy.
+drain() {
+  local i
+  for ((i = 0; i < 600; i++)); do
+    [[ $("$psql" -Atq "$dburl" -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+      AND state <> 'idle' AND pid <> pg_backend_pid()") == 0 ]] && return 0
+    sleep 0.1
   done
 }
 

@@ -48,7 +48,7 @@ public struct CandidateRanking: Sendable {
         let loaded = try await client.withTransaction(isolation: .repeatableRead) { connection in
             try Loaded(
                 need: id, scope: scope, policyName: policyName ?? "standard", at: asOf, lookBackDays: lookBackDays,
-                on: connection)
+                servingOnly: !includeIneligible, on: connection)
         }
         return loaded.judged(limit: limit, includeIneligible: includeIneligible)
     }
@@ -71,9 +71,11 @@ private struct Loaded: Sendable {
     var context: MatchingContext
     var candidates: [Candidate]
 
+    /// `servingOnly` reads just the offers that serve the household's place in the need's
+    /// category or group, as a run's pair search does, for callers that want no reasons.
     init(
         need id: Int64, scope: RegionScope?, policyName: String, at now: Date, lookBackDays: Int,
-        on connection: PostgresConnection
+        servingOnly: Bool, on connection: PostgresConnection
     ) throws {
         let records = try connection.query(
             """
@@ -117,16 +119,42 @@ private struct Loaded: Sendable {
             now: now, lookBackDays: lookBackDays, categories: try CandidateSet.loadCategories(on: connection),
             aidHistory: [household.id: aid])
         policy = try WeightPolicyRepository.active(named: policyName, on: connection).policy
+        let group = try row.decode(Int64?.self, "parent_id")
         candidates = try Self.offers(
-            for: id, category: need.categoryID, group: try row.decode(Int64?.self, "parent_id"), on: connection)
+            for: id, category: need.categoryID, group: group,
+            serving: servingOnly
+                ? (
+                    try row.decode(String.self, "region_code"), household.location?.latitude,
+                    household.location?.longitude
+                ) : nil,
+            on: connection)
     }
 
-    /// Open offers of the need's category, its group, and the group's other categories.
+    /// Open offers of the need's category, its group, and the group's other categories; with
+    /// `serving`, only those of the need's category or group that serve the household's region
+    /// (by prefix) or its point (by circle), the same tests as a run's pair search, so the
+    /// eligible ones are the same and the many that cannot be are not read at all.
     private static func offers(
-        for need: Int64, category: Int64, group: Int64?, on connection: PostgresConnection
+        for need: Int64, category: Int64, group: Int64?, serving place: (String, Double?, Double?)?,
+        on connection: PostgresConnection
     ) throws -> [Candidate] {
         let categories =
-            "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint OR c.parent_id = $3::bigint"
+            place == nil
+            ? "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint OR c.parent_id = $3::bigint"
+            : "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint"
+        let area =
+            place == nil
+            ? ""
+            : """
+             AND (o.service_region_prefixes && region_ancestor_prefixes($4::text)
+                  OR (o.radius_km IS NOT NULL AND $5::float8 IS NOT NULL
+                      AND 2 * 6371.0088 * asin(least(1, sqrt(
+                              sin(radians($5::float8 - o.center_lat) / 2) ^ 2
+                              + cos(radians($5::float8)) * cos(radians(o.center_lat))
+                                * sin(radians($6::float8 - o.center_lon) / 2) ^ 2))) <= o.radius_km))
+            """
+        var parameters: [(any PostgresEncodable)?] = [need, category, group]
+        if let (region, latitude, longitude) = place { parameters += [region, latitude, longitude] }
         return try connection.query(
             """
             SELECT o.id, o.title, o.charity_id, ch.name AS charity_name, o.category_id,
@@ -148,9 +176,9 @@ private struct Loaded: Sendable {
               LEFT JOIN (\(CandidateQuery.charityRecords(
                   of: "SELECT o.charity_id FROM offers o WHERE o.status = 'open' AND o.category_id IN (\(categories))"
               ))) s ON s.charity_id = o.charity_id
-             WHERE o.status = 'open' AND o.category_id IN (\(categories))
+             WHERE o.status = 'open' AND o.category_id IN (\(categories))\(area)
              ORDER BY o.id
-            """, [need, category, group]
+            """, parameters
         ).map { row in
             Candidate(
                 offer: try CandidateSet.offer(from: row), title: try row.decode(String.self, "title"),
