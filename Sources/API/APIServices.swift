@@ -87,10 +87,6 @@ struct CategoryCatalogue: Sendable {
     }
 
     func code(of id: Int64) -> String { byID[id]?.code ?? String(id) }
-
-    func record(_ id: Int64) -> CategoryRecord? { byID[id] }
-
-    var all: [CategoryRecord] { byID.values.sorted { $0.id < $1.id } }
 }
 
 extension APIServices {

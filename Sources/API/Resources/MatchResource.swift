@@ -12,7 +12,7 @@ import Store
 /// the breakdown is relayed as stored.
 struct MatchResource: Sendable {
     var record: MatchRecord
-    /// Charity staff get the charity view; nil means the full view.
+    /// Whether this is the view of the offer's charity rather than the full one.
     var charityView: Bool
     /// Charity staff only, and only while delivery is ahead and consent holds.
     var delivery: DeliveryContact?
