@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create a user with a role and scope (or reuse one by --login) and print a new token.")
+            abstract: "Print a new token for the account --login names (created with this role and scope if new).")
 
         @Option(help: "admin, coordinator, caseworker or charity.")
         var role: UserRole
@@ -55,9 +55,7 @@ struct TokenCommand: AsyncParsableCommand {
             let logger = try CommandLogger.make(label: "charity-match.token")
             let client = try database.makeClient(logger: logger)
             do {
-                let login = self.login ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
-                let user = try await UserRepository(client: client).create(
-                    login: login, name: name, role: role, regionCode: region, charityID: charity, by: .system)
+                let user = try await account(UserRepository(client: client))
                 let expiry = days.map { Date().addingTimeInterval(Double($0) * 86_400) }
                 let issued = try await TokenRepository(client: client).issueToken(
                     for: user.id, label: "cli", expiresAt: expiry, by: .system)
@@ -68,6 +66,19 @@ struct TokenCommand: AsyncParsableCommand {
                 await client.shutdown()
                 throw error
             }
+        }
+
+        /// The account named by `--login` if it exists with this role and scope, else a new one.
+        private func account(_ users: UserRepository) async throws -> UserRecord {
+            if let login, let existing = try await users.user(login: login) {
+                guard existing.role == role, existing.regionCode == region, existing.charityID == charity else {
+                    throw ValidationError("login \(login) exists with another role or scope; choose another --login")
+                }
+                return existing
+            }
+            let login = self.login ?? "\(role.rawValue)-\(UUID().uuidString.prefix(8).lowercased())"
+            return try await users.create(
+                login: login, name: name, role: role, regionCode: region, charityID: charity, by: .system)
         }
     }
 

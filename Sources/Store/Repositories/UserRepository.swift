@@ -110,6 +110,12 @@ public struct UserRepository: Sendable {
     }
 
     /// The account, or nil.
+    /// The account with this login, or nil.
+    public func user(login: String) async throws -> UserRecord? {
+        try await client.query("SELECT \(UserRecord.columns) FROM users WHERE login = $1", [login])
+            .first.map(UserRecord.init(row:))
+    }
+
     public func user(id: Int64) async throws -> UserRecord? {
         try await client.query("SELECT \(UserRecord.columns) FROM users WHERE id = $1", [id])
             .first.map(UserRecord.init(row:))
