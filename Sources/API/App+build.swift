@@ -33,13 +33,16 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
     return router
 }
 
-/// The HTTP application `charity-match serve` runs: the router above, the connection pool
-/// and the maintenance sweep as services, shut down together on SIGTERM or SIGINT.
+/// The HTTP application `charity-match serve` runs: the router above plus whatever
+/// `addRoutes` mounts beside `/v1` (the dashboard), the connection pool and the maintenance
+/// sweep as services, shut down together on SIGTERM or SIGINT.
 public func buildApplication(
-    services: APIServices, configuration: ApplicationConfiguration, logger: Logger
+    services: APIServices, configuration: ApplicationConfiguration, logger: Logger,
+    addRoutes: (Router<APIRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    var application = Application(
-        router: buildRouter(services: services, logger: logger), configuration: configuration, logger: logger)
+    let router = buildRouter(services: services, logger: logger)
+    addRoutes(router)
+    var application = Application(router: router, configuration: configuration, logger: logger)
     application.addServices(services.client, MaintenanceService(services: services, logger: logger))
     return application
 }

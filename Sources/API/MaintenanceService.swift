@@ -3,17 +3,20 @@ import ServiceLifecycle
 import Store
 
 /// The housekeeping a serving process does every minute: expire match holds that lapsed
-/// (releasing their units) and forget idempotency keys older than a day. Several processes
+/// (releasing their units), forget idempotency keys older than a day and dashboard sessions
+/// that ended. Several processes
 /// may run it side by side; the sweep skips rows another process is working on.
 public struct MaintenanceService: Service {
     let matches: MatchRepository
     let keys: IdempotencyKeys
+    let sessions: DashboardSessions
     let interval: Duration
     let logger: Logger
 
     public init(services: APIServices, interval: Duration = .seconds(60), logger: Logger) {
         matches = services.matches
         keys = services.idempotencyKeys
+        sessions = DashboardSessions(client: services.client)
         self.interval = interval
         self.logger = logger
     }
@@ -27,6 +30,7 @@ public struct MaintenanceService: Service {
             do {
                 let expired = try await matches.expireStaleHolds()
                 let forgotten = try await keys.purge(olderThan: .seconds(86_400))
+                try await sessions.purgeExpired()
                 if expired > 0 || forgotten > 0 {
                     logger.info(
                         "maintenance", metadata: ["expired_matches": "\(expired)", "purged_keys": "\(forgotten)"])

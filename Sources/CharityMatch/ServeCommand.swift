@@ -1,5 +1,6 @@
 import API
 import ArgumentParser
+import Dashboard
 import Foundation
 import Hummingbird
 import Logging
@@ -10,7 +11,7 @@ import Store
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the /v1 API over HTTP.",
+        abstract: "Serve the /v1 API and the dashboard (/dashboard) over HTTP.",
         discussion: """
             Settings come from flags, then the environment: DATABASE_URL, PORT, ID_PEPPER (the HMAC key of ID \
             numbers: the same one imports used), LOG_LEVEL. SIGINT or SIGTERM stops the server gracefully.
@@ -43,17 +44,23 @@ struct ServeCommand: AsyncParsableCommand {
         let sealer = try IDNumberSealer.fromEnvironment()
         let client = try database.makeClient(logger: logger)
         let services: APIServices
+        let dashboard: DashboardController<APIRequestContext>
         do {
             services = try await APIServices(
                 client: client, sealer: sealer,
                 rateLimit: .init(perSecond: rateLimit, burst: max(1, rateLimit * 2)))
+            dashboard = try await DashboardController(client: client)
         } catch {
             await client.shutdown()
             throw ValidationError("cannot start: \(error)")
         }
         let application = buildApplication(
             services: services, configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            logger: logger)
+            logger: logger
+        ) { router in
+            router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/dashboard"]) }
+            dashboard.addRoutes(to: router.group("dashboard"))
+        }
         try await application.runService()
     }
 

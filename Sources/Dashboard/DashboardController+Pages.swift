@@ -1,0 +1,139 @@
+import Foundation
+import Hummingbird
+import Matching
+import Store
+
+extension DashboardController {
+    /// The coordinator's overview: where needs stand, offer use, the resource-gap map, the
+    /// weekly flow and satisfaction per charity, for the coordinator's region.
+    @Sendable func overview(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
+        guard session.principal.role == .coordinator || session.principal.role == .admin else {
+            return Self.redirect(Self.homePath(session.principal.role))
+        }
+        let language = Self.language(request)
+        let texts = DashboardText.strings(language)
+        let scope = session.principal.role == .admin ? nil : session.principal.regionScope
+        let figures = try await figures.overview(within: scope)
+        let text = { (key: String) in texts[key] ?? key }
+        let utilisation =
+            figures.capacityUnits > 0
+            ? String(format: "%.0f%%", 100 * Double(figures.allocatedUnits) / Double(figures.capacityUnits)) : "–"
+        let cards: [[String: String]] = [
+            ["label": text("openNeeds"), "value": String(figures.openNeeds)],
+            ["label": text("unmetNeeds"), "value": String(figures.unmetNeeds)],
+            ["label": text("proposed"), "value": String(figures.matchesByStatus[.proposed] ?? 0)],
+            ["label": text("approved"), "value": String(figures.matchesByStatus[.approved] ?? 0)],
+            ["label": text("delivered"), "value": String(figures.matchesByStatus[.delivered] ?? 0)],
+            ["label": text("utilisation"), "value": utilisation],
+        ]
+        var values: [String: Any] = ["cards": cards, "weeklyChart": weeklyChart(figures, texts)]
+        if let chart = gapChart(figures, language) { values["gapChart"] = chart }
+        if !figures.charities.isEmpty {
+            values["satisfactionChart"] = SVGChart.horizontalBars(
+                labels: figures.charities.map(\.charityName),
+                values: figures.charities.map { $0.satisfactionAverage ?? 0 }, maximum: 5,
+                notes: figures.charities.map { charity in
+                    let average = charity.satisfactionAverage.map { String(format: "%.2f", $0) } ?? "–"
+                    return "\(average) · \(charity.satisfactionCount) \(text("ratings")) · \(charity.delivered)"
+                })
+        }
+        var response = pages.page("overview", values, frame: frame(text("overview"), request, session))
+        Self.rememberLanguage(request, in: &response)
+        return response
+    }
+
+    /// The needs of the caller's region, newest first by id, a page at a time.
+    @Sendable func needList(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
+        guard session.principal.role != .charity else { return Self.redirect(Self.homePath(.charity)) }
+        let language = Self.language(request)
+        let texts = DashboardText.strings(language)
+        let scope = session.principal.role == .admin ? nil : session.principal.regionScope
+        let after = request.uri.queryParameters["after"].flatMap { Int64($0) }
+        let page = try await needs.list(within: scope, page: PageRequest(after: after, limit: 50))
+        let rows = page.items.map { need -> [String: Any] in
+            [
+                "cells": [
+                    String(need.id), String(need.householdID), categoryName(need.categoryID, language),
+                    "\(need.quantity) \(need.unit)", String(need.urgency),
+                    need.isEmergency ? (texts["emergency"] ?? "") : "", need.neededBy ?? "",
+                    texts[need.status.rawValue] ?? need.status.rawValue,
+                ]
+            ]
+        }
+        let columns = ["#", "household", "category", "quantity", "urgency", "emergency", "neededBy", "status"]
+            .map { texts[$0] ?? $0 }
+        var response = pages.page(
+            "table",
+            [
+                "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noNeeds"] ?? "",
+                "next": page.nextCursor.map { "/dashboard/needs?after=\($0)" } as Any,
+            ], frame: frame(texts["needs"] ?? "", request, session))
+        Self.rememberLanguage(request, in: &response)
+        return response
+    }
+
+    /// A charity's own offers with what is left of each.
+    @Sendable func offerList(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
+        guard session.principal.role == .charity, let charity = session.principal.charityID else {
+            return Self.redirect(Self.homePath(session.principal.role))
+        }
+        let language = Self.language(request)
+        let texts = DashboardText.strings(language)
+        let after = request.uri.queryParameters["after"].flatMap { Int64($0) }
+        let page = try await offers.list(charity: charity, page: PageRequest(after: after, limit: 50))
+        let rows = page.items.map { offer -> [String: Any] in
+            [
+                "cells": [
+                    String(offer.id), offer.terms.title, categoryName(offer.categoryID, language),
+                    "\(offer.terms.capacity) \(offer.terms.unit ?? "")", String(offer.allocated),
+                    String(offer.remaining),
+                    offer.status.rawValue,
+                ]
+            ]
+        }
+        let columns = ["#", "title", "category", "capacity", "allocated", "remaining", "status"].map { texts[$0] ?? $0 }
+        var response = pages.page(
+            "table",
+            [
+                "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noOffers"] ?? "",
+                "next": page.nextCursor.map { "/dashboard/offers?after=\($0)" } as Any,
+            ], frame: frame(texts["offers"] ?? "", request, session))
+        Self.rememberLanguage(request, in: &response)
+        return response
+    }
+
+    func categoryName(_ id: Int64, _ language: DashboardLanguage) -> String {
+        guard let names = categoryNames[id] else { return String(id) }
+        return language == .chinese ? names.zh : names.en
+    }
+
+    /// Townships down, categories across, cells shaded by unmet needs; nil when none.
+    private func gapChart(_ figures: OverviewFigures, _ language: DashboardLanguage) -> String? {
+        guard !figures.gaps.isEmpty else { return nil }
+        var townships: [(code: String, name: String)] = []
+        for cell in figures.gaps where !townships.contains(where: { $0.code == cell.townshipCode }) {
+            townships.append((cell.townshipCode, cell.townshipName))
+        }
+        let codes = Array(Set(figures.gaps.map(\.categoryCode))).sorted()
+        let byCode = Dictionary(uniqueKeysWithValues: categoryNames.values.map { ($0.code, $0) })
+        let values = townships.map { township in
+            codes.map { code in
+                figures.gaps.first { $0.townshipCode == township.code && $0.categoryCode == code }?.unmetNeeds ?? 0
+            }
+        }
+        return SVGChart.heatTable(
+            rows: townships.map(\.name),
+            columns: codes.map { code in byCode[code].map { language == .chinese ? $0.zh : $0.en } ?? code },
+            values: values)
+    }
+
+    private func weeklyChart(_ figures: OverviewFigures, _ texts: [String: String]) -> String {
+        SVGChart.pairedBars(
+            labels: figures.weeks.map { String($0.start.dropFirst(5)) }, first: figures.weeks.map(\.proposed),
+            second: figures.weeks.map(\.delivered),
+            legend: (texts["weeklyProposed"] ?? "", texts["weeklyDelivered"] ?? ""))
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Hummingbird
+import Matching
+import Postgres
+import Store
+
+/// The dashboard's pages under `/dashboard`: sign-in with a token, then the pages of the
+/// caller's role. Each page reads through the same Store calls and scopes as the API, so a
+/// role sees exactly what the API lets it see.
+public struct DashboardController<Context: RequestContext>: Sendable {
+    static var sessionCookie: String { "cm_session" }
+    static var signInCookie: String { "cm_sign_in" }
+    static var languageCookie: String { "cm_lang" }
+    /// A working day and a half; the token's own expiry ends it sooner.
+    static var sessionLifetime: Duration { .seconds(36 * 3600) }
+
+    let sessions: DashboardSessions
+    let figures: DashboardFigures
+    let needs: NeedRepository
+    let offers: OfferRepository
+    let categoryNames: [Int64: (code: String, zh: String, en: String)]
+    let pages: DashboardPages
+
+    /// Loads the templates and the category names; fails when either cannot be read.
+    public init(client: PostgresClient) async throws {
+        sessions = DashboardSessions(client: client)
+        figures = DashboardFigures(client: client)
+        needs = NeedRepository(client: client)
+        offers = OfferRepository(client: client)
+        categoryNames = Dictionary(
+            uniqueKeysWithValues: try await CategoryRepository(client: client).all().map {
+                ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn))
+            })
+        pages = try await DashboardPages.bundled()
+    }
+
+    public func addRoutes(to group: RouterGroup<Context>) {
+        group.get(use: home)
+        group.get("sign-in", use: signInForm)
+        group.post("sign-in", use: signIn)
+        group.post("sign-out", use: signOut)
+        group.get("overview", use: overview)
+        group.get("needs", use: needList)
+        group.get("offers", use: offerList)
+    }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
+        return Self.redirect(Self.homePath(session.principal.role))
+    }
+
+    @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
+        try await signInPage(request, error: nil, status: .ok)
+    }
+
+    @Sendable func signIn(_ request: Request, context: Context) async throws -> Response {
+        let form = try await HTMLForm.read(request)
+        guard let expected = request.cookies[Self.signInCookie]?.value, form["_csrf"] == expected else {
+            return try await signInPage(request, error: "csrfRejected", status: .forbidden)
+        }
+        let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let (secret, session) = try await sessions.open(token: token, lifetime: Self.sessionLifetime) else {
+            return try await signInPage(request, error: "tokenRejected", status: .unauthorized)
+        }
+        var response = Self.redirect(Self.homePath(session.principal.role))
+        response.setCookie(
+            Cookie(
+                name: Self.sessionCookie, value: secret, maxAge: Int(Self.sessionLifetime.components.seconds),
+                path: "/dashboard", httpOnly: true, sameSite: .strict))
+        response.setCookie(Self.expired(Self.signInCookie))
+        return response
+    }
+
+    @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
+        if let session = try await session(request) {
+            let form = try await HTMLForm.read(request)
+            guard form["_csrf"] == session.csrfToken else { return try refusedForm(request, session) }
+            if let secret = request.cookies[Self.sessionCookie]?.value { try await sessions.close(secret: secret) }
+        }
+        var response = Self.redirect("/dashboard/sign-in")
+        response.setCookie(Self.expired(Self.sessionCookie))
+        return response
+    }
+
+    /// The signed-in session of the request, or nil.
+    func session(_ request: Request) async throws -> DashboardSession? {
+        guard let secret = request.cookies[Self.sessionCookie]?.value else { return nil }
+        return try await sessions.session(secret: secret)
+    }
+
+    private func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) async throws -> Response {
+        let language = Self.language(request)
+        let csrf = DashboardSessions.freshSecret()
+        let texts = DashboardText.strings(language)
+        var response = pages.page(
+            "sign-in", ["csrf": csrf, "error": error.flatMap { texts[$0] } as Any],
+            frame: .init(title: texts["signIn"] ?? "", language: language, signedIn: nil, path: request.uri.path),
+            status: status)
+        response.setCookie(
+            Cookie(name: Self.signInCookie, value: csrf, path: "/dashboard", httpOnly: true, sameSite: .strict))
+        Self.rememberLanguage(request, in: &response)
+        return response
+    }
+
+    /// A form without the session's CSRF token is refused, and nothing happens.
+    func refusedForm(_ request: Request, _ session: DashboardSession) throws -> Response {
+        let language = Self.language(request)
+        let texts = DashboardText.strings(language)
+        return pages.page(
+            "table", ["hasRows": false, "empty": texts["csrfRejected"] ?? ""],
+            frame: frame(texts["csrfRejected"] ?? "", request, session), status: .forbidden)
+    }
+
+    /// The frame of a signed-in page: navigation for the role, its scope, the CSRF token.
+    func frame(_ title: String, _ request: Request, _ session: DashboardSession) -> DashboardPages.Frame {
+        let language = Self.language(request)
+        let texts = DashboardText.strings(language)
+        let role = session.principal.role
+        var nav: [(String, String)] = []
+        if role == .coordinator || role == .admin { nav.append(("/dashboard/overview", texts["overview"] ?? "")) }
+        if role != .charity { nav.append(("/dashboard/needs", texts["needs"] ?? "")) }
+        if role == .charity { nav.append(("/dashboard/offers", texts["offers"] ?? "")) }
+        return DashboardPages.Frame(
+            title: title, language: language,
+            signedIn: .init(
+                roleLabel: texts["role." + role.rawValue] ?? role.rawValue,
+                scope: session.principal.regionScope?.prefix,
+                csrf: session.csrfToken, nav: nav.map { (href: $0.0, label: $0.1) }),
+            path: request.uri.path)
+    }
+
+    static func homePath(_ role: UserRole) -> String {
+        switch role {
+        case .admin, .coordinator: "/dashboard/overview"
+        case .caseworker: "/dashboard/needs"
+        case .charity: "/dashboard/offers"
+        }
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    static func expired(_ name: String) -> Cookie {
+        Cookie(name: name, value: "", maxAge: 0, path: "/dashboard", httpOnly: true, sameSite: .strict)
+    }
+
+    /// `?lang=` first, then the remembered choice, then the browser's languages; zh-CN by default.
+    static func language(_ request: Request) -> DashboardLanguage {
+        let explicit = request.uri.queryParameters["lang"].map(String.init) ?? request.cookies[languageCookie]?.value
+        return DashboardLanguage.negotiate(explicit: explicit, acceptLanguage: request.headers[.acceptLanguage])
+    }
+
+    static func rememberLanguage(_ request: Request, in response: inout Response) {
+        guard let chosen = request.uri.queryParameters["lang"].flatMap({ DashboardLanguage(rawValue: String($0)) })
+        else { return }
+        response.setCookie(
+            Cookie(name: languageCookie, value: chosen.rawValue, path: "/dashboard", httpOnly: true, sameSite: .strict))
+    }
+}

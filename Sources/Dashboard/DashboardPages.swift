@@ -1,0 +1,86 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The templates and the style sheet, loaded once, and the page frame every view shares.
+struct DashboardPages: Sendable {
+    /// Why the bundled templates could not be used; the server does not start without them.
+    struct LoadError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    let library: MustacheLibrary
+    let css: String
+
+    static func bundled() async throws -> DashboardPages {
+        guard let folder = Bundle.module.url(forResource: "Templates", withExtension: nil) else {
+            throw LoadError(description: "the dashboard templates are missing from the bundle")
+        }
+        do {
+            let library = try await MustacheLibrary(directory: folder.path)
+            let css = try String(contentsOf: folder.appendingPathComponent("style.css"), encoding: .utf8)
+            return DashboardPages(library: library, css: css)
+        } catch {
+            throw LoadError(description: "the dashboard templates cannot be read: \(error)")
+        }
+    }
+
+    /// What the frame needs besides the body.
+    struct Frame {
+        var title: String
+        var language: DashboardLanguage
+        var signedIn: SignedIn?
+        /// The page's own path, to mark it in the navigation.
+        var path: String
+    }
+
+    struct SignedIn {
+        var roleLabel: String
+        var scope: String?
+        var csrf: String
+        var nav: [(href: String, label: String)]
+    }
+
+    /// `template` rendered with `values` (plus the texts `t`) inside the frame, as a response.
+    func page(
+        _ template: String, _ values: [String: Any], frame: Frame, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let texts = DashboardText.strings(frame.language)
+        var context = values
+        context["t"] = texts
+        let body = library.render(context, withTemplate: template) ?? ""
+        var layout: [String: Any] = [
+            "t": texts, "title": frame.title, "lang": frame.language.rawValue, "css": css, "body": body,
+            "otherLang": frame.language == .chinese
+                ? DashboardLanguage.english.rawValue : DashboardLanguage.chinese.rawValue,
+        ]
+        if let signedIn = frame.signedIn {
+            layout["signedIn"] =
+                [
+                    "roleLabel": signedIn.roleLabel, "scope": signedIn.scope as Any, "csrf": signedIn.csrf,
+                    "nav": signedIn.nav.map { ["href": $0.href, "label": $0.label, "current": $0.href == frame.path] },
+                ] as [String: Any]
+        }
+        let html = library.render(layout, withTemplate: "layout") ?? ""
+        return Response(
+            status: status, headers: Self.securityHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// Pages load nothing from elsewhere and may not be framed: an intranet page with a
+    /// session is a clickjacking target otherwise.
+    static let securityHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8",
+        .contentSecurityPolicy:
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; "
+            + "frame-ancestors 'none'; base-uri 'none'",
+        .xContentTypeOptions: "nosniff",
+        .referrerPolicy: "same-origin",
+        .cacheControl: "no-store",
+    ]
+}
+
+extension HTTPField.Name {
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+}
