@@ -13,7 +13,7 @@ extension DashboardController {
         }
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
-        let scope = session.principal.role == .admin ? nil : session.principal.regionScope
+        let scope = session.regionLimit
         let figures = try await figures.overview(within: scope)
         let text = { (key: String) in texts[key] ?? key }
         let utilisation =
@@ -49,7 +49,7 @@ extension DashboardController {
         guard session.principal.role != .charity else { return Self.redirect(Self.homePath(.charity)) }
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
-        let scope = session.principal.role == .admin ? nil : session.principal.regionScope
+        let scope = session.regionLimit
         let after = request.uri.queryParameters["after"].flatMap { Int64($0) }
         let page = try await needs.list(within: scope, page: PageRequest(after: after, limit: 50))
         let rows = page.items.map { need -> [String: Any] in

@@ -73,8 +73,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
 
     @Sendable func signOut(_ request: Request, context: Context) async throws -> Response {
         if let session = try await session(request) {
-            let form = try await HTMLForm.read(request)
-            guard form["_csrf"] == session.csrfToken else { return try refusedForm(request, session) }
+            guard try await form(request, session) != nil else { return try refusedForm(request, session) }
             if let secret = request.cookies[Self.sessionCookie]?.value { try await sessions.close(secret: secret) }
         }
         var response = Self.redirect("/dashboard/sign-in")
@@ -102,6 +101,13 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         return response
     }
 
+    /// The posted form when it carries the session's CSRF token; nil (refuse, change
+    /// nothing) otherwise.
+    func form(_ request: Request, _ session: DashboardSession) async throws -> HTMLForm? {
+        let form = try await HTMLForm.read(request)
+        return form["_csrf"] == session.csrfToken ? form : nil
+    }
+
     /// A form without the session's CSRF token is refused, and nothing happens.
     func refusedForm(_ request: Request, _ session: DashboardSession) throws -> Response {
         let language = Self.language(request)
@@ -116,10 +122,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let role = session.principal.role
-        var nav: [(String, String)] = []
-        if role == .coordinator || role == .admin { nav.append(("/dashboard/overview", texts["overview"] ?? "")) }
-        if role != .charity { nav.append(("/dashboard/needs", texts["needs"] ?? "")) }
-        if role == .charity { nav.append(("/dashboard/offers", texts["offers"] ?? "")) }
+        let nav = Self.navigation.filter { $0.roles.contains(role) }.map { ($0.path, texts[$0.label] ?? $0.label) }
         return DashboardPages.Frame(
             title: title, language: language,
             signedIn: .init(
@@ -127,6 +130,15 @@ public struct DashboardController<Context: RequestContext>: Sendable {
                 scope: session.principal.regionScope?.prefix,
                 csrf: session.csrfToken, nav: nav.map { (href: $0.0, label: $0.1) }),
             path: request.uri.path)
+    }
+
+    /// The pages in the navigation bar, with the roles that see each (the pages check again).
+    static var navigation: [(path: String, label: String, roles: Set<UserRole>)] {
+        [
+            ("/dashboard/overview", "overview", [.coordinator, .admin]),
+            ("/dashboard/needs", "needs", [.caseworker, .coordinator, .admin]),
+            ("/dashboard/offers", "offers", [.charity]),
+        ]
     }
 
     static func homePath(_ role: UserRole) -> String {
@@ -156,5 +168,13 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         else { return }
         response.setCookie(
             Cookie(name: languageCookie, value: chosen.rawValue, path: "/dashboard", httpOnly: true, sameSite: .strict))
+    }
+}
+
+extension DashboardSession {
+    /// The region the signed-in person's pages are confined to (nil for an admin), as the
+    /// API confines the same person's requests.
+    var regionLimit: RegionScope? {
+        principal.role == .admin ? nil : principal.regionScope
     }
 }

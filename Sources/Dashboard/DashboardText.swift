@@ -1,8 +1,21 @@
 /// Every word the dashboard shows, in both of its languages. Templates read them as
 /// `{{t.key}}`; a key missing from one language is a test failure, not a blank.
+///
+/// Each group of pages keeps its words in its own pair of tables (`DashboardText+Review`
+/// and so on), listed in ``tables``.
 enum DashboardText {
+    /// The (Chinese, English) tables of every group of pages.
+    static let tables: [(chinese: [String: String], english: [String: String])] = [(chinese, english)]
+
+    static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(
+        into: ([:], [:])
+    ) { result, table in
+        result.chinese.merge(table.chinese) { first, _ in first }
+        result.english.merge(table.english) { first, _ in first }
+    }
+
     static func strings(_ language: DashboardLanguage) -> [String: String] {
-        language == .chinese ? chinese : english
+        language == .chinese ? merged.chinese : merged.english
     }
 
     static let chinese: [String: String] = [
