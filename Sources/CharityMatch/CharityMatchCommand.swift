@@ -8,7 +8,8 @@ struct CharityMatchCommand: AsyncParsableCommand {
         abstract: "Links government social assistance with charitable help.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, ImportCommand.self, MatchCommand.self,
-            ExportCommand.self, TokenCommand.self, SolveCommand.self, GenerateInstanceCommand.self, BenchCommand.self,
+            ExportCommand.self, TokenCommand.self, RehearseCommand.self, SolveCommand.self,
+            GenerateInstanceCommand.self, BenchCommand.self,
         ]
     )
 }

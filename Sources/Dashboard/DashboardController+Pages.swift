@@ -58,7 +58,7 @@ extension DashboardController {
                     String(need.id), String(need.householdID), categoryName(need.categoryID, language),
                     "\(need.quantity) \(need.unit)", String(need.urgency),
                     need.isEmergency ? (texts["emergency"] ?? "") : "", need.neededBy ?? "",
-                    texts[need.status.rawValue] ?? need.status.rawValue,
+                    texts["needStatus." + need.status.rawValue] ?? need.status.rawValue,
                 ]
             ]
         }
@@ -90,7 +90,7 @@ extension DashboardController {
                     String(offer.id), offer.terms.title, categoryName(offer.categoryID, language),
                     "\(offer.terms.capacity) \(offer.terms.unit ?? "")", String(offer.allocated),
                     String(offer.remaining),
-                    offer.status.rawValue,
+                    texts["offerStatus." + offer.status.rawValue] ?? offer.status.rawValue,
                 ]
             ]
         }

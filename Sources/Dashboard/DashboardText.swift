@@ -31,6 +31,9 @@ enum DashboardText {
         "neededBy": "需要日期", "emergency": "急难", "household": "家庭", "title": "名称", "capacity": "总量",
         "remaining": "剩余", "allocated": "已分配", "nextPage": "下一页", "noNeeds": "本区域暂无需求。请先登记家庭和需求。",
         "noOffers": "还没有发布供给。", "language": "English", "ratings": "评价数", "average": "平均满意度",
+        "needStatus.open": "待满足", "needStatus.matched": "已匹配", "needStatus.fulfilled": "已满足",
+        "needStatus.cancelled": "已取消", "needStatus.expired": "已过期", "offerStatus.open": "开放",
+        "offerStatus.paused": "暂停", "offerStatus.closed": "已关闭",
     ]
 
     static let english: [String: String] = [
@@ -52,5 +55,8 @@ enum DashboardText {
         "allocated": "Allocated", "nextPage": "Next page",
         "noNeeds": "No needs in this region yet. Register households and their needs first.",
         "noOffers": "No offers posted yet.", "language": "中文", "ratings": "Ratings", "average": "Mean satisfaction",
+        "needStatus.open": "Open", "needStatus.matched": "Matched", "needStatus.fulfilled": "Fulfilled",
+        "needStatus.cancelled": "Cancelled", "needStatus.expired": "Expired", "offerStatus.open": "Open",
+        "offerStatus.paused": "Paused", "offerStatus.closed": "Closed",
     ]
 }

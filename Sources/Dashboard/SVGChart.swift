@@ -6,7 +6,8 @@ enum SVGChart {
     /// A heat table: rows × columns, each cell shaded by its value against the largest.
     static func heatTable(rows: [String], columns: [String], values: [[Int]]) -> String {
         let cell = 34, labelWidth = 150, headerHeight = 120
-        let width = labelWidth + cell * columns.count + 10
+        // Column labels lean right at 55°, so the last ones reach past the last column.
+        let width = labelWidth + cell * columns.count + 120
         let height = headerHeight + cell * rows.count + 10
         let largest = max(1, values.flatMap { $0 }.max() ?? 1)
         var svg = """
@@ -64,11 +65,11 @@ enum SVGChart {
 
     /// Horizontal bars on a fixed scale (such as satisfaction out of 5).
     static func horizontalBars(labels: [String], values: [Double], maximum: Double, notes: [String]) -> String {
-        let row = 26, labelWidth = 220, barWidth = 260
+        let row = 26, labelWidth = 220, barWidth = 240
         let height = row * labels.count + 8
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(labelWidth + barWidth + 120) \(height)" \
-            width="\(labelWidth + barWidth + 120)" height="\(height)" role="img">
+            <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(labelWidth + barWidth + 200) \(height)" \
+            width="\(labelWidth + barWidth + 200)" height="\(height)" role="img">
             """
         for (index, label) in labels.enumerated() {
             let y = 4 + index * row
