@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Store
 import Testing
 
 @Suite("Dashboard pages")
@@ -64,6 +65,22 @@ struct DashboardPageTests {
                     try await browser.post("/dashboard/sign-out", form: ["_csrf": Browser.csrf(in: page.html)]).status
                         == .seeOther)
                 #expect(try await browser.get("/dashboard/overview").status == .seeOther, "signed out")
+            }
+        }
+    }
+
+    @Test func revokingTheTokenEndsItsDashboardSessions() async throws {
+        try await DashboardFixture.with("dash_revoke") { fixture in
+            let token = try #require(fixture.tokens[.coordinator])
+            try await fixture.test { client in
+                var browser = Browser(client: client)
+                #expect(try await browser.signIn(token) == .seeOther)
+                #expect(try await browser.get("/dashboard/overview").status == .ok)
+                let principal = try #require(
+                    try await TokenRepository(client: fixture.client).authenticate(token: token))
+                _ = try await TokenRepository(client: fixture.client).revoke(token: principal.tokenID, by: .system)
+                let after = try await browser.get("/dashboard/overview")
+                #expect(after.status == .seeOther && after.headers[.location] == "/dashboard/sign-in")
             }
         }
     }
