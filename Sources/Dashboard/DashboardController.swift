@@ -60,6 +60,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         group.get("offers", use: offerList)
         addHouseholdRoutes(to: group)
         addNeedRoutes(to: group)
+        addMatchRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -157,6 +158,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/households", "households", [.caseworker]),
             ("/dashboard/needs", "needs", [.caseworker, .coordinator, .admin]),
             ("/dashboard/needs/new", "newNeed", [.caseworker]),
+            ("/dashboard/matches", "myMatches", [.charity]),
             ("/dashboard/offers", "offers", [.charity]),
         ]
     }

@@ -1,11 +1,12 @@
-/// The words of the caseworker's pages (households, needs, candidates, feedback), kept
-/// apart from the other pages' so that each group can grow on its own;
-/// ``DashboardText/tables`` lists them.
+/// The words of the caseworker's pages (households, needs, candidates, feedback) and the
+/// charity's (its matches), kept apart from the other pages' so that each group can grow
+/// on its own; ``DashboardText/tables`` lists them.
 extension DashboardText {
     static let fieldChinese: [String: String] = [
         // Navigation and titles
-        "households": "家庭", "newNeed": "登记需求", "need": "需求", "notFound": "未找到", "notFoundText": "没有找到这条记录，或它不在您的工作范围内。",
-        "backHome": "返回首页", "candidates": "候选供给",
+        "households": "家庭", "newNeed": "登记需求", "myMatches": "待办匹配", "need": "需求", "match": "匹配",
+        "notFound": "未找到", "notFoundText": "没有找到这条记录，或它不在您的工作范围内。",
+        "backHome": "返回首页", "backToMatches": "返回匹配列表", "candidates": "候选供给",
         // Statuses not named elsewhere
         "open": "待满足", "matched": "已匹配", "fulfilled": "已满足", "rejected": "已驳回", "declined": "已婉拒",
         "cancelled": "已取消", "expired": "已过期", "yes": "是", "no": "否",
@@ -59,14 +60,30 @@ extension DashboardText {
         "satisfaction.5": "5 很满意",
         "error.satisfaction": "请选择 1 到 5 的满意度。", "error.comment": "回访记录最多 2000 字。",
         "error.alreadyRated": "这个匹配已经有回访记录。", "error.notDelivered": "只有已送达的匹配可以回访。",
+        // The charity's matches
+        "waitingForYou": "待您确认", "waitingHint": "协调员已批准这些匹配，请确认接受或说明原因婉拒。",
+        "noApproved": "目前没有待确认的匹配。协调员批准您供给上的匹配后会出现在这里。",
+        "inProgress": "进行中", "noAccepted": "没有进行中的匹配。接受待确认的匹配后，送达完成时请在这里标记。",
+        "recentlyDelivered": "最近送达", "noDelivered": "还没有送达记录。",
+        "proposedAt": "提出时间", "holdExpires": "请在此前处理", "reason": "原因", "note": "备注",
+        "deliveryContact": "送达联系方式", "householdReference": "家庭代号", "phone": "电话", "address": "地址",
+        "deliveryHint": "仅用于本次送达；家庭已授权共享。送达后这些信息不再显示。",
+        "accept": "接受", "markDelivered": "标记为已送达", "decline": "婉拒", "declineReason": "婉拒原因",
+        "chooseReason": "请选择原因",
+        "declineReason.no_capacity": "供给已用完", "declineReason.cannot_reach_household": "无法联系到家庭",
+        "declineReason.outside_service_area": "超出服务范围", "declineReason.not_eligible": "不符合供给条件",
+        "declineReason.household_declined": "家庭不需要了", "declineReason.other": "其他（请在备注说明）",
+        "error.reasonRequired": "请选择婉拒原因。", "error.reasonCode": "请从列表中选择婉拒原因。",
+        "error.note": "备注最多 2000 字。", "error.matchMoved": "这个匹配的状态已经变化，请查看当前状态。",
+        "error.noLongerWanted": "需求已关闭或家庭已撤回授权，这个匹配不能继续。",
     ]
 
     static let fieldEnglish: [String: String] = [
         // Navigation and titles
-        "households": "Households", "newNeed": "Record a need", "need": "Need",
-        "notFound": "Not found",
+        "households": "Households", "newNeed": "Record a need", "myMatches": "My matches", "need": "Need",
+        "match": "Match", "notFound": "Not found",
         "notFoundText": "There is no such record, or it lies outside what you may see.", "backHome": "Back to start",
-        "candidates": "Candidates",
+        "backToMatches": "Back to my matches", "candidates": "Candidates",
         // Statuses not named elsewhere
         "open": "Open", "matched": "Matched", "fulfilled": "Fulfilled", "rejected": "Rejected", "declined": "Declined",
         "cancelled": "Cancelled", "expired": "Expired", "yes": "Yes", "no": "No",
@@ -139,5 +156,29 @@ extension DashboardText {
         "error.comment": "The comment is limited to 2000 characters.",
         "error.alreadyRated": "This match already has feedback.",
         "error.notDelivered": "Only delivered matches take feedback.",
+        // The charity's matches
+        "waitingForYou": "Waiting for you",
+        "waitingHint": "A coordinator approved these matches: accept them, or decline with a reason.",
+        "noApproved": "Nothing is waiting. Matches on your offers appear here once a coordinator approves them.",
+        "inProgress": "In progress",
+        "noAccepted": "Nothing in progress. Accept a waiting match, then mark it delivered here when it is done.",
+        "recentlyDelivered": "Recently delivered", "noDelivered": "No deliveries yet.",
+        "proposedAt": "Proposed", "holdExpires": "Act before", "reason": "Reason", "note": "Note",
+        "deliveryContact": "Delivery contact", "householdReference": "Household reference", "phone": "Phone",
+        "address": "Address",
+        "deliveryHint": "For this delivery only; the household consented to share it. It is hidden once delivered.",
+        "accept": "Accept", "markDelivered": "Mark delivered", "decline": "Decline",
+        "declineReason": "Reason to decline",
+        "chooseReason": "Choose a reason",
+        "declineReason.no_capacity": "Nothing left to give",
+        "declineReason.cannot_reach_household": "Cannot reach the household",
+        "declineReason.outside_service_area": "Outside our service area",
+        "declineReason.not_eligible": "Does not meet the offer's terms",
+        "declineReason.household_declined": "The household no longer needs it",
+        "declineReason.other": "Other (explain in the note)",
+        "error.reasonRequired": "Choose a reason to decline.", "error.reasonCode": "Choose a reason from the list.",
+        "error.note": "The note is limited to 2000 characters.",
+        "error.matchMoved": "This match has moved on meanwhile; see where it stands now.",
+        "error.noLongerWanted": "The need was closed or the household withdrew consent; this match cannot go ahead.",
     ]
 }
