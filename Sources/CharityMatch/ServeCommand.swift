@@ -49,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             services = try await APIServices(
                 client: client, sealer: sealer,
                 rateLimit: .init(perSecond: rateLimit, burst: max(1, rateLimit * 2)))
-            dashboard = try await DashboardController(client: client)
+            dashboard = try await DashboardController(client: client, sealer: sealer)
         } catch {
             await client.shutdown()
             throw ValidationError("cannot start: \(error)")

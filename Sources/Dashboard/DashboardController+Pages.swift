@@ -59,10 +59,11 @@ extension DashboardController {
                     "\(need.quantity) \(need.unit)", String(need.urgency),
                     need.isEmergency ? (texts["emergency"] ?? "") : "", need.neededBy ?? "",
                     texts["needStatus." + need.status.rawValue] ?? need.status.rawValue,
-                ]
+                ],
+                "link": ["href": "/dashboard/needs/\(need.id)", "label": texts["candidates"] ?? ""],
             ]
         }
-        let columns = ["#", "household", "category", "quantity", "urgency", "emergency", "neededBy", "status"]
+        let columns = ["#", "household", "category", "quantity", "urgency", "emergency", "neededBy", "status", ""]
             .map { texts[$0] ?? $0 }
         var response = pages.page(
             "table",

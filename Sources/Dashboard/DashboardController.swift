@@ -18,19 +18,35 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     let figures: DashboardFigures
     let needs: NeedRepository
     let offers: OfferRepository
+    let households: HouseholdRepository
+    let matches: MatchRepository
+    let feedback: FeedbackRepository
+    let charities: CharityRepository
+    let regions: RegionRepository
+    let ranking: CandidateRanking
     let categoryNames: [Int64: (code: String, zh: String, en: String)]
+    /// Every category in display order: each kind followed by its categories, for the
+    /// grouped category choice of the need form.
+    let categories: [CategoryRecord]
     let pages: DashboardPages
 
     /// Loads the templates and the category names; fails when either cannot be read.
-    public init(client: PostgresClient) async throws {
+    /// `sealer` issues the household references charities see on their matches, so it must
+    /// use the same pepper as the API's.
+    public init(client: PostgresClient, sealer: IDNumberSealer) async throws {
         sessions = DashboardSessions(client: client)
         figures = DashboardFigures(client: client)
         needs = NeedRepository(client: client)
         offers = OfferRepository(client: client)
+        households = HouseholdRepository(client: client, sealer: sealer)
+        matches = MatchRepository(client: client, sealer: sealer)
+        feedback = FeedbackRepository(client: client)
+        charities = CharityRepository(client: client)
+        regions = RegionRepository(client: client)
+        ranking = CandidateRanking(client: client)
+        categories = try await CategoryRepository(client: client).all()
         categoryNames = Dictionary(
-            uniqueKeysWithValues: try await CategoryRepository(client: client).all().map {
-                ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn))
-            })
+            uniqueKeysWithValues: categories.map { ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn)) })
         pages = try await DashboardPages.bundled()
     }
 
@@ -42,6 +58,9 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         group.get("overview", use: overview)
         group.get("needs", use: needList)
         group.get("offers", use: offerList)
+        addHouseholdRoutes(to: group)
+        addNeedRoutes(to: group)
+        addMatchRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -136,7 +155,10 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     static var navigation: [(path: String, label: String, roles: Set<UserRole>)] {
         [
             ("/dashboard/overview", "overview", [.coordinator, .admin]),
+            ("/dashboard/households", "households", [.caseworker]),
             ("/dashboard/needs", "needs", [.caseworker, .coordinator, .admin]),
+            ("/dashboard/needs/new", "newNeed", [.caseworker]),
+            ("/dashboard/matches", "myMatches", [.charity]),
             ("/dashboard/offers", "offers", [.charity]),
         ]
     }

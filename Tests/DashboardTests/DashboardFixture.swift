@@ -19,6 +19,8 @@ struct DashboardFixture: Sendable {
     let charity: Int64
     let otherCharity: Int64
     let township: String
+    /// The pepper the county was seeded with, so household references match the API's.
+    let sealer: IDNumberSealer
 
     static func with(_ label: String, _ body: @Sendable (DashboardFixture) async throws -> Void) async throws {
         try await TestDatabase.with(label: label) { database in
@@ -32,12 +34,12 @@ struct DashboardFixture: Sendable {
                         households: 600, charities: 8, offers: 100, seed: 11, county: county,
                         asOf: Date(timeIntervalSince1970: 1_795_651_200)))
                 _ = try await MatchingRuns(client: client).run(MatchingRunRequest(region: county))
-                try await body(try await make(client))
+                try await body(try await make(client, sealer: sealer))
             }
         }
     }
 
-    private static func make(_ client: PostgresClient) async throws -> DashboardFixture {
+    private static func make(_ client: PostgresClient, sealer: IDNumberSealer) async throws -> DashboardFixture {
         let charities = try await client.query(
             """
             SELECT o.charity_id AS id FROM matches m JOIN offers o ON o.id = m.offer_id
@@ -76,13 +78,15 @@ struct DashboardFixture: Sendable {
             tokens[role] = try await issuer.issueToken(for: user.id, label: nil, expiresAt: nil, by: .system).plaintext
         }
         return DashboardFixture(
-            client: client, tokens: tokens, charity: charities[0], otherCharity: charities[1], township: township)
+            client: client, tokens: tokens, charity: charities[0], otherCharity: charities[1], township: township,
+            sealer: sealer)
     }
 
     /// Runs `body` against the dashboard in memory.
     func test<T: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let router = Router(context: BasicRequestContext.self)
-        try await DashboardController<BasicRequestContext>(client: client).addRoutes(to: router.group("dashboard"))
+        try await DashboardController<BasicRequestContext>(client: client, sealer: sealer).addRoutes(
+            to: router.group("dashboard"))
         return try await Application(router: router).test(.router, body)
     }
 

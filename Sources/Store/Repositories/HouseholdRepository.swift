@@ -10,7 +10,7 @@ import Postgres
 /// with one `audit_log` row for the household; withdrawing consent also cancels the
 /// household's live matches through the match lifecycle, each with its own audit row.
 public struct HouseholdRepository: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let sealer: IDNumberSealer
     private let today: @Sendable () -> Int
 

@@ -29,7 +29,7 @@ public struct RegionRecord: Sendable, Equatable, Codable {
 /// Reads of the administrative map, which the seed and migrations write and nothing in
 /// the application changes (so there are no mutations and no audit rows here).
 public struct RegionRepository: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
 
     public init(client: PostgresClient) {
         self.client = client
