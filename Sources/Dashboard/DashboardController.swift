@@ -20,6 +20,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     let offers: OfferRepository
     let categoryNames: [Int64: (code: String, zh: String, en: String)]
     let pages: DashboardPages
+    let coordination: CoordinatorStores
 
     /// Loads the templates and the category names; fails when either cannot be read.
     public init(client: PostgresClient) async throws {
@@ -32,6 +33,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
                 ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn))
             })
         pages = try await DashboardPages.bundled()
+        coordination = CoordinatorStores(client: client)
     }
 
     public func addRoutes(to group: RouterGroup<Context>) {
@@ -42,6 +44,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         group.get("overview", use: overview)
         group.get("needs", use: needList)
         group.get("offers", use: offerList)
+        addReviewRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -138,6 +141,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/overview", "overview", [.coordinator, .admin]),
             ("/dashboard/needs", "needs", [.caseworker, .coordinator, .admin]),
             ("/dashboard/offers", "offers", [.charity]),
+            ("/dashboard/review", "review", [.coordinator, .admin]),
         ]
     }
 

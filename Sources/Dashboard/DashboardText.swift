@@ -5,7 +5,10 @@
 /// and so on), listed in ``tables``.
 enum DashboardText {
     /// The (Chinese, English) tables of every group of pages.
-    static let tables: [(chinese: [String: String], english: [String: String])] = [(chinese, english)]
+    static let tables: [(chinese: [String: String], english: [String: String])] = [
+        (chinese, english),
+        (coordinatorChinese, coordinatorEnglish),
+    ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(
         into: ([:], [:])
