@@ -6,12 +6,14 @@ import Store
 struct CoordinatorStores: Sendable {
     let matches: MatchRepository
     let runs: MatchingRuns
+    let policies: WeightPolicyRepository
     let regions: RegionRepository
     let regionNames: RegionNames
 
     init(client: PostgresClient) {
         matches = MatchRepository(client: client)
         runs = MatchingRuns(client: client)
+        policies = WeightPolicyRepository(client: client)
         regions = RegionRepository(client: client)
         regionNames = RegionNames(client: client)
     }

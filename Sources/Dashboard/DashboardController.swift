@@ -45,6 +45,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         group.get("needs", use: needList)
         group.get("offers", use: offerList)
         addReviewRoutes(to: group)
+        addRunsRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -142,6 +143,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/needs", "needs", [.caseworker, .coordinator, .admin]),
             ("/dashboard/offers", "offers", [.charity]),
             ("/dashboard/review", "review", [.coordinator, .admin]),
+            ("/dashboard/runs", "runs", [.coordinator, .admin]),
         ]
     }
 
