@@ -7,6 +7,9 @@ struct CoordinatorStores: Sendable {
     let matches: MatchRepository
     let runs: MatchingRuns
     let policies: WeightPolicyRepository
+    let charities: CharityRepository
+    let regionalCharities: RegionalCharities
+    let audit: ScopedAuditLog
     let regions: RegionRepository
     let regionNames: RegionNames
 
@@ -14,6 +17,9 @@ struct CoordinatorStores: Sendable {
         matches = MatchRepository(client: client)
         runs = MatchingRuns(client: client)
         policies = WeightPolicyRepository(client: client)
+        charities = CharityRepository(client: client)
+        regionalCharities = RegionalCharities(client: client)
+        audit = ScopedAuditLog(client: client)
         regions = RegionRepository(client: client)
         regionNames = RegionNames(client: client)
     }

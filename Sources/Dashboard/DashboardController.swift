@@ -46,6 +46,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         group.get("offers", use: offerList)
         addReviewRoutes(to: group)
         addRunsRoutes(to: group)
+        addCharitiesRoutes(to: group)
+        addAuditRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -144,6 +146,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/offers", "offers", [.charity]),
             ("/dashboard/review", "review", [.coordinator, .admin]),
             ("/dashboard/runs", "runs", [.coordinator, .admin]),
+            ("/dashboard/charities", "charities", [.coordinator, .admin]),
+            ("/dashboard/audit", "audit", [.coordinator, .admin]),
         ]
     }
 
