@@ -196,14 +196,13 @@ extension DashboardController {
     private func candidateValues(
         _ candidates: NeedCandidates, _ request: Request, _ texts: [String: String]
     ) -> [String: Any] {
-        let factorNames = Dictionary(
-            uniqueKeysWithValues: ScoreFactor.allCases.map { ($0, texts["factor." + $0.rawValue] ?? $0.rawValue) })
+        let factorNames = Self.factorLabels(texts)
         let ranked = candidates.ranked.enumerated().map { index, candidate -> [String: Any] in
             [
                 "rank": String(index + 1), "title": candidate.offerTitle,
                 "charity": candidate.charityName, "remaining": String(candidate.remaining),
                 "units": String(candidate.units), "score": String(format: "%.3f", candidate.breakdown.score),
-                "bar": SVGChart.breakdownBar(candidate.breakdown, names: factorNames),
+                "bar": SVGChart.breakdownBar(candidate.breakdown, labels: factorNames),
             ]
         }
         let after = Self.cursor(request, "excluded_after") ?? 0
@@ -220,7 +219,7 @@ extension DashboardController {
             ]
         }
         var values: [String: Any] = [
-            "ranked": ranked, "hasRanked": !ranked.isEmpty, "legend": SVGChart.breakdownLegend(names: factorNames),
+            "ranked": ranked, "hasRanked": !ranked.isEmpty, "legend": SVGChart.breakdownLegend(labels: factorNames),
             "policy": "\(candidates.policyName) v\(candidates.policyVersion)",
             "excluded": excluded, "hasExcluded": !excluded.isEmpty,
         ]

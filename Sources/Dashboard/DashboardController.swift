@@ -29,6 +29,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     /// grouped category choice of the need form.
     let categories: [CategoryRecord]
     let pages: DashboardPages
+    let coordination: CoordinatorStores
 
     /// Loads the templates and the category names; fails when either cannot be read.
     /// `sealer` issues the household references charities see on their matches, so it must
@@ -48,6 +49,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         categoryNames = Dictionary(
             uniqueKeysWithValues: categories.map { ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn)) })
         pages = try await DashboardPages.bundled()
+        coordination = CoordinatorStores(client: client)
     }
 
     public func addRoutes(to group: RouterGroup<Context>) {
@@ -61,6 +63,10 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addHouseholdRoutes(to: group)
         addNeedRoutes(to: group)
         addMatchRoutes(to: group)
+        addReviewRoutes(to: group)
+        addRunsRoutes(to: group)
+        addCharitiesRoutes(to: group)
+        addAuditRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -160,6 +166,10 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/needs/new", "newNeed", [.caseworker]),
             ("/dashboard/matches", "myMatches", [.charity]),
             ("/dashboard/offers", "offers", [.charity]),
+            ("/dashboard/review", "review", [.coordinator, .admin]),
+            ("/dashboard/runs", "runs", [.coordinator, .admin]),
+            ("/dashboard/charities", "charities", [.coordinator, .admin]),
+            ("/dashboard/audit", "audit", [.coordinator, .admin]),
         ]
     }
 

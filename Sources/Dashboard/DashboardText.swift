@@ -6,7 +6,9 @@
 enum DashboardText {
     /// The (Chinese, English) tables of every group of pages.
     static let tables: [(chinese: [String: String], english: [String: String])] = [
-        (chinese, english), (fieldChinese, fieldEnglish),
+        (chinese, english),
+        (fieldChinese, fieldEnglish),
+        (coordinatorChinese, coordinatorEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(
@@ -36,6 +38,9 @@ enum DashboardText {
         "needStatus.open": "待满足", "needStatus.matched": "已匹配", "needStatus.fulfilled": "已满足",
         "needStatus.cancelled": "已取消", "needStatus.expired": "已过期", "offerStatus.open": "开放",
         "offerStatus.paused": "暂停", "offerStatus.closed": "已关闭",
+        "factor.urgency": "紧急程度", "factor.vulnerability": "困难程度", "factor.proximity": "距离",
+        "factor.waiting_time": "等待时间", "factor.category_fit": "类别契合", "factor.reliability": "组织可靠性",
+        "factor.fairness": "公平性", "factor.deadline_fit": "时限契合",
     ]
 
     static let english: [String: String] = [
@@ -60,5 +65,8 @@ enum DashboardText {
         "needStatus.open": "Open", "needStatus.matched": "Matched", "needStatus.fulfilled": "Fulfilled",
         "needStatus.cancelled": "Cancelled", "needStatus.expired": "Expired", "offerStatus.open": "Open",
         "offerStatus.paused": "Paused", "offerStatus.closed": "Closed",
+        "factor.urgency": "Urgency", "factor.vulnerability": "Vulnerability", "factor.proximity": "Proximity",
+        "factor.waiting_time": "Waiting time", "factor.category_fit": "Category fit",
+        "factor.reliability": "Reliability", "factor.fairness": "Fairness", "factor.deadline_fit": "Deadline fit",
     ]
 }

@@ -1,0 +1,18 @@
+import Postgres
+import Store
+
+/// The Store calls behind the coordinator's pages (review, runs, charities, audit), held as
+/// one value so the controller gains one member for the whole group of pages.
+struct CoordinatorStores: Sendable {
+    let runs: MatchingRuns
+    let policies: WeightPolicyRepository
+    let regionalCharities: RegionalCharities
+    let audit: ScopedAuditLog
+
+    init(client: PostgresClient) {
+        runs = MatchingRuns(client: client)
+        policies = WeightPolicyRepository(client: client)
+        regionalCharities = RegionalCharities(client: client)
+        audit = ScopedAuditLog(client: client)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Matching
+import Store
+
+/// What the coordinator's pages share: who may open them, how a page is answered, how a
+/// Store refusal reads, and the dates and numbers they show.
+extension DashboardController {
+    /// A page for coordinators and admins, as the API opens runs, reviews and sanctions to
+    /// them: someone signed out goes to the sign-in form, any other role to its own home.
+    func coordinatorPage(
+        _ body: @escaping @Sendable (Request, DashboardSession) async throws -> Response
+    ) -> @Sendable (Request, Context) async throws -> Response {
+        { request, _ in
+            guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
+            let role = session.principal.role
+            guard role == .coordinator || role == .admin else { return Self.redirect(Self.homePath(role)) }
+            return try await body(request, session)
+        }
+    }
+
+    /// `template` with `values` in the signed-in frame, titled by the word `titleKey`.
+    func coordinatorResponse(
+        _ template: String, _ values: [String: Any], titleKey: String, _ request: Request,
+        _ session: DashboardSession, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let texts = DashboardText.strings(Self.language(request))
+        var response = pages.page(
+            template, values, frame: frame(texts[titleKey] ?? titleKey, request, session), status: status)
+        Self.rememberLanguage(request, in: &response)
+        return response
+    }
+
+    /// A Store refusal in the reader's language, with its figures filled in. A conflict's
+    /// own words come from the Store and are shown as they are.
+    static func refusal(_ error: StoreError, _ texts: [String: String]) -> String {
+        func text(_ key: String, _ values: [String: String]) -> String { filled(texts[key] ?? key, values) }
+        switch error {
+        case .capacityExhausted(let offer, let requested, let remaining):
+            return text(
+                "refused.capacity",
+                ["offer": String(offer), "requested": String(requested), "remaining": String(remaining)])
+        case .invalidTransition(let entity, let id, let from, _):
+            return text("refused.state", ["id": id, "status": texts[entity + "." + from] ?? texts[from] ?? from])
+        case .notFound(_, let id):
+            return text("refused.missing", ["id": id])
+        case .conflict(let reason):
+            return text("refused.conflict", ["reason": reason])
+        case .runInProgress(let region):
+            return text("refused.running", ["region": region])
+        case .versionMismatch:
+            return texts["refused.changed"] ?? ""
+        case .invalid(let field, let reason):
+            return fieldMessage(field, reason, texts)
+        }
+    }
+
+    /// `template` with each `{name}` replaced by its value.
+    static func filled(_ template: String, _ values: [String: String]) -> String {
+        values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+    }
+
+    /// The message next to a field the Store refused: the page's own words for the field
+    /// when it has them, else the Store's reason.
+    static func fieldMessage(_ field: String, _ reason: String, _ texts: [String: String]) -> String {
+        texts["invalid." + field] ?? reason
+    }
+
+    /// The query parameter `name` of a GET, trimmed; nil when absent or blank.
+    static func parameter(_ request: Request, _ name: String) -> String? {
+        request.uri.queryParameters[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) }
+            .flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The `after` cursor of a paged list, when it is a number.
+    static func cursor(_ request: Request) -> Int64? {
+        parameter(request, "after").flatMap { Int64($0) }
+    }
+
+    /// A link to `path` with `query` (blank values left out), escaped for a URL.
+    static func link(_ path: String, _ query: [(String, String?)]) -> String {
+        var components = URLComponents()
+        components.path = path
+        let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        components.queryItems = items.isEmpty ? nil : items
+        return components.string ?? path
+    }
+
+    /// Coordinators work in China's one time zone; times show there whatever the server's.
+    static var chinaTime: TimeZone { TimeZone(identifier: "Asia/Shanghai") ?? .gmt }
+
+    /// `yyyy-mm-dd hh:mm` in China time.
+    static func clock(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = chinaTime
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
+            parts.minute ?? 0)
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Matching
+import Store
+
+/// What a decision POST did, for the page that follows it.
+struct ReviewOutcome {
+    /// Per match: its id, whether the step went through, and what happened in words.
+    var results: [(id: Int64, done: Bool, text: String)] = []
+    /// Messages by form field (`reason_code`, `note`, `picks`).
+    var errors: [String: String] = [:]
+    /// The reason and note as sent, to fill the form again.
+    var reason: String?
+    var note: String?
+}
+
+extension DashboardController {
+    /// The reasons a coordinator picks from to reject a proposal; the Store accepts any
+    /// lower-case code, and these are the ones the reports count.
+    static var rejectReasons: [String] { ["not_eligible", "duplicate_aid", "capacity", "other"] }
+
+    func addReviewRoutes(to group: RouterGroup<Context>) {
+        group.get(
+            "review",
+            use: coordinatorPage { [self] request, session in
+                try await reviewPage(request, session, query: ReviewQuery { Self.parameter(request, $0) })
+            })
+        group.post("review", use: coordinatorPage { [self] in try await decide($0, $1) })
+    }
+
+    /// Approves or rejects the chosen proposals one by one, each in its own transaction as
+    /// the API would, and answers with the same selection and what happened to each match:
+    /// one refusal (capacity used up, a need withdrawn) does not undo or stop the others.
+    func decide(_ request: Request, _ session: DashboardSession) async throws -> Response {
+        guard let form = try await form(request, session) else { return try refusedForm(request, session) }
+        let texts = DashboardText.strings(Self.language(request))
+        let query = ReviewQuery { form[$0] }
+        var outcome = ReviewOutcome(reason: form["reason_code"], note: form["note"])
+        let (transition, ids) = Self.decision(form)
+        guard let transition, !ids.isEmpty else {
+            outcome.errors["picks"] = texts["invalid.picks"] ?? ""
+            return try await reviewPage(request, session, query: query, outcome: outcome, status: .unprocessableContent)
+        }
+        let reason = transition == .reject ? Self.nonBlank(form["reason_code"]) : nil
+        let note = Self.nonBlank(form["note"])
+        let visible = MatchFilter(region: session.regionLimit)
+        matches: for id in ids {
+            do {
+                guard try await matches.match(id: id, visibleTo: visible) != nil else {
+                    throw StoreError.notFound(entity: "match", id: String(id))
+                }
+                let record = try await matches.apply(
+                    transition, to: id, by: session.principal.actor, reasonCode: reason, note: note)
+                outcome.results.append((id, true, texts[record.status.rawValue] ?? record.status.rawValue))
+            } catch let error as StoreError {
+                // A refused field refuses every match alike, before any of them changed.
+                if case .invalid(let field, let why) = error {
+                    outcome.errors[field] = Self.fieldMessage(field, why, texts)
+                    outcome.results = []
+                    break matches
+                }
+                outcome.results.append((id, false, Self.refusal(error, texts)))
+            }
+        }
+        return try await reviewPage(
+            request, session, query: query, outcome: outcome,
+            status: outcome.errors.isEmpty ? .ok : .unprocessableContent)
+    }
+
+    /// The step and the matches a decision form names: one row's button (`row` =
+    /// `approve.12`) or the bulk buttons (`decision`) with the ticked `pick.<id>` boxes.
+    static func decision(_ form: HTMLForm) -> (MatchTransition?, [Int64]) {
+        func transition(_ text: Substring?) -> MatchTransition? {
+            switch text {
+            case "approve": .approve
+            case "reject": .reject
+            default: nil
+            }
+        }
+        if let row = form["row"] {
+            let parts = row.split(separator: ".", maxSplits: 1)
+            guard parts.count == 2, let id = Int64(parts[1]) else { return (nil, []) }
+            return (transition(parts[0]), [id])
+        }
+        let ids = form.fields.keys.filter { $0.hasPrefix("pick.") }.compactMap { Int64($0.dropFirst(5)) }.sorted()
+        return (transition(form["decision"].map { Substring($0) }), ids)
+    }
+
+    static func nonBlank(_ text: String?) -> String? {
+        text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The proposals of one run (the region's newest by default) under the filters, a page
+    /// at a time, with each score drawn as its factors.
+    func reviewPage(
+        _ request: Request, _ session: DashboardSession, query: ReviewQuery, outcome: ReviewOutcome? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let language = Self.language(request)
+        let texts = DashboardText.strings(language)
+        let limit = session.regionLimit
+        var values: [String: Any] = ["csrf": session.csrfToken]
+        if let outcome { values.merge(Self.outcomeValues(outcome, texts)) { _, new in new } }
+        let run: MatchRunRecord?
+        if let id = query.run {
+            run = try await coordination.runs.run(id: id, within: limit)
+        } else {
+            run = try await coordination.runs.runs(within: limit, page: PageRequest(limit: 1)).items.first
+        }
+        guard let run else {
+            values["noRun"] = texts[query.run == nil ? "noRunYet" : "runNotFound"] ?? ""
+            return coordinatorResponse(
+                "review", values, titleKey: "review", request, session, status: query.run == nil ? status : .notFound)
+        }
+        var query = query
+        query.run = run.id
+        let checked = query.checked(within: limit, categories: Set(categoryNames.keys), texts: texts)
+        values["run"] = try await runSummary(run, texts)
+        values["filters"] = try await reviewFilters(run, query, language)
+        values["filterErrors"] = checked.errors
+        values["keep"] = (query.fields + [("after", query.after.map { String($0) })]).compactMap { name, value in
+            value.map { ["name": name, "value": $0] }
+        }
+        values["reasons"] = Self.rejectReasons.map { code in
+            ["code": code, "label": texts["reason." + code] ?? code, "selected": outcome?.reason == code]
+        }
+        values["legend"] = SVGChart.breakdownLegend(labels: Self.factorLabels(texts))
+        guard checked.errors.isEmpty else {
+            values["empty"] = texts["fixFilters"] ?? ""
+            return coordinatorResponse(
+                "review", values, titleKey: "review", request, session, status: .unprocessableContent)
+        }
+        var filter = MatchFilter(status: .proposed, run: run.id, category: checked.category, charity: checked.charity)
+        filter.region = checked.township ?? limit
+        let page = try await matches.review(
+            filter, scoreMicro: checked.scoreMicro, page: PageRequest(after: query.after, limit: 50))
+        let labels = Self.factorLabels(texts)
+        values["rows"] = page.items.map { reviewRow($0, labels: labels, language) }
+        values["hasRows"] = !page.items.isEmpty
+        values["empty"] = texts[query.after == nil ? "noProposals" : "noMoreProposals"] ?? ""
+        values["next"] = page.nextCursor.map { Self.link("/dashboard/review", query.fields + [("after", String($0))]) }
+        if query.after != nil { values["first"] = Self.link("/dashboard/review", query.fields) }
+        return coordinatorResponse("review", values, titleKey: "review", request, session, status: status)
+    }
+
+    private static func outcomeValues(_ outcome: ReviewOutcome, _ texts: [String: String]) -> [String: Any] {
+        let done = outcome.results.filter(\.done).count
+        var values: [String: Any] = ["errors": outcome.errors, "note": outcome.note ?? ""]
+        if !outcome.results.isEmpty {
+            values["results"] =
+                [
+                    "summary": filled(
+                        texts["resultSummary"] ?? "",
+                        ["done": String(done), "refused": String(outcome.results.count - done)]),
+                    "items": outcome.results.map { ["id": String($0.id), "done": $0.done, "text": $0.text] },
+                ] as [String: Any]
+        }
+        return values
+    }
+
+    /// The run a review page is about, in one line of facts.
+    private func runSummary(_ run: MatchRunRecord, _ texts: [String: String]) async throws -> [String: Any] {
+        let region = try await regions.names(of: [run.region])[run.region]
+        return [
+            "id": String(run.id), "region": region.map { "\($0) (\(run.region))" } ?? run.region,
+            "policy": "\(run.policyName ?? "standard") v\(run.policyVersion ?? 1)",
+            "started": Self.clock(run.startedAt), "status": texts["run." + run.status.rawValue] ?? run.status.rawValue,
+            "matches": String(run.matches), "units": String(run.units),
+        ]
+    }
+
+    /// The choices of the filter form, with the current ones selected.
+    private func reviewFilters(
+        _ run: MatchRunRecord, _ query: ReviewQuery, _ language: DashboardLanguage
+    ) async throws -> [String: Any] {
+        var townships: [[String: Any]] = []
+        if let scope = RegionCode(run.region)?.scope {
+            townships = try await regions.regions(
+                in: scope, level: .township, page: PageRequest(limit: PageRequest<String>.maximumLimit)
+            ).items.map { ["value": $0.code, "label": $0.name, "selected": $0.code == query.township] }
+        }
+        let categories = categoryNames.sorted { $0.value.code < $1.value.code }.map { id, names in
+            let name = language == .chinese ? names.zh : names.en
+            return [
+                "value": String(id), "label": names.code.contains(".") ? "· " + name : name,
+                "selected": String(id) == query.category,
+            ] as [String: Any]
+        }
+        let charities = try await matches.charities(ofRun: run.id).map {
+            ["value": String($0.id), "label": $0.name, "selected": String($0.id) == query.charity] as [String: Any]
+        }
+        return [
+            "townships": townships, "categories": categories, "charities": charities,
+            "min": query.minimumScore ?? "", "max": query.maximumScore ?? "",
+        ]
+    }
+
+    private func reviewRow(
+        _ row: MatchReviewRow, labels: [ScoreFactor: String], _ language: DashboardLanguage
+    ) -> [String: Any] {
+        let breakdown = row.match.breakdown
+        var values: [String: Any] = [
+            "id": String(row.match.id), "category": categoryName(row.categoryID, language),
+            "urgency": String(row.urgency), "emergency": row.isEmergency,
+            "township": row.townshipName ?? row.householdRegion, "offer": row.offerTitle, "charity": row.charityName,
+            "units": String(row.match.units),
+            "score": row.match.scoreMicro.map { SVGChart.format(Double($0) / 1_000_000) } ?? "–",
+            "terms": (breakdown?.terms ?? []).map { term in
+                [
+                    "factor": labels[term.factor] ?? term.factor.rawValue, "value": SVGChart.format(term.value),
+                    "weight": SVGChart.format(term.weight),
+                    "contribution": SVGChart.format(SVGChart.contribution(term)),
+                ]
+            },
+        ]
+        values["bar"] = breakdown.map { SVGChart.breakdownBar($0, labels: labels) }
+        return values
+    }
+
+    /// The factors' names in the reader's language.
+    static func factorLabels(_ texts: [String: String]) -> [ScoreFactor: String] {
+        Dictionary(
+            uniqueKeysWithValues: ScoreFactor.allCases.map { ($0, texts["factor." + $0.rawValue] ?? $0.rawValue) })
+    }
+}
