@@ -65,12 +65,12 @@ extension DashboardController {
         }
         let columns = ["#", "household", "category", "quantity", "urgency", "emergency", "neededBy", "status", ""]
             .map { texts[$0] ?? $0 }
+        var values: [String: Any] = [
+            "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noNeeds"] ?? "",
+        ]
+        values["next"] = page.nextCursor.map { "/dashboard/needs?after=\($0)" }
         var response = pages.page(
-            "table",
-            [
-                "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noNeeds"] ?? "",
-                "next": page.nextCursor.map { "/dashboard/needs?after=\($0)" } as Any,
-            ], frame: frame(texts["needs"] ?? "", request, session))
+            "table", values, frame: frame(texts["needs"] ?? "", request, session))
         Self.rememberLanguage(request, in: &response)
         return response
     }
@@ -96,12 +96,12 @@ extension DashboardController {
             ]
         }
         let columns = ["#", "title", "category", "capacity", "allocated", "remaining", "status"].map { texts[$0] ?? $0 }
+        var values: [String: Any] = [
+            "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noOffers"] ?? "",
+        ]
+        values["next"] = page.nextCursor.map { "/dashboard/offers?after=\($0)" }
         var response = pages.page(
-            "table",
-            [
-                "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noOffers"] ?? "",
-                "next": page.nextCursor.map { "/dashboard/offers?after=\($0)" } as Any,
-            ], frame: frame(texts["offers"] ?? "", request, session))
+            "table", values, frame: frame(texts["offers"] ?? "", request, session))
         Self.rememberLanguage(request, in: &response)
         return response
     }

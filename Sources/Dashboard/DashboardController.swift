@@ -116,8 +116,10 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         let language = Self.language(request)
         let csrf = DashboardSessions.freshSecret()
         let texts = DashboardText.strings(language)
+        var values: [String: Any] = ["csrf": csrf]
+        values["error"] = error.flatMap { texts[$0] }
         var response = pages.page(
-            "sign-in", ["csrf": csrf, "error": error.flatMap { texts[$0] } as Any],
+            "sign-in", values,
             frame: .init(title: texts["signIn"] ?? "", language: language, signedIn: nil, path: request.uri.path),
             status: status)
         response.setCookie(

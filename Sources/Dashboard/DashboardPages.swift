@@ -58,7 +58,7 @@ struct DashboardPages: Sendable {
         if let signedIn = frame.signedIn {
             layout["signedIn"] =
                 [
-                    "roleLabel": signedIn.roleLabel, "scope": signedIn.scope as Any, "csrf": signedIn.csrf,
+                    "roleLabel": signedIn.roleLabel, "scope": signedIn.scope ?? "", "csrf": signedIn.csrf,
                     "nav": signedIn.nav.map { ["href": $0.href, "label": $0.label, "current": $0.href == frame.path] },
                 ] as [String: Any]
         }

@@ -7,7 +7,7 @@ extension DashboardText {
         "any": "全部", "applyFilters": "筛选", "clearFilters": "清除筛选", "firstPage": "第一页",
         "fixFilters": "请先更正上面标出的筛选条件。", "charity": "慈善组织", "offer": "供给", "units": "单位数",
         "matches": "匹配数", "township": "乡镇（街道）", "policy": "权重方案", "reason": "原因", "system": "系统",
-        "rejected": "已驳回", "declined": "已谢绝", "cancelled": "已取消", "expired": "已过期",
+        "rejected": "已驳回", "declined": "已婉拒", "cancelled": "已取消", "expired": "已过期",
         // Review
         "run": "匹配运行", "goToRuns": "前往“匹配运行”页面", "noRunYet": "本区域还没有匹配运行。请先在“匹配运行”页面启动一次。",
         "runNotFound": "找不到这次匹配运行，或它不在您的区域内。",

@@ -48,6 +48,9 @@ struct DashboardPageTests {
             try await fixture.test { client in
                 var browser = Browser(client: client)
                 let form = try await browser.get("/dashboard/sign-in")
+                #expect(
+                    !form.html.contains("aria-invalid=\"true\"") && !form.html.contains(">nil<"),
+                    "a fresh form shows no error")
                 let wrong = try await browser.post(
                     "/dashboard/sign-in", form: ["token": "cm_nonsense", "_csrf": Browser.csrf(in: form.html)])
                 #expect(wrong.status == .unauthorized)
