@@ -211,14 +211,17 @@ extension DashboardController {
         let excluded = shown.map { offer -> [String: Any] in
             [
                 "title": offer.offerTitle, "charity": offer.charityName,
-                "reasons": offer.reasons.map { reason -> [String: Any] in
-                    var line = ["message": reason.message]
-                    line["label"] = texts["reason." + reason.code]
-                    return line
+                // A reason reads as its short Chinese name in zh-CN and as the Store's sentence in
+                // English (the Store words its reasons in English).
+                "reasons": offer.reasons.map { reason -> String in
+                    Self.language(request) == .chinese
+                        ? texts["reason." + reason.code] ?? reason.message : reason.message
                 },
             ]
         }
         var values: [String: Any] = [
+            "excludedCount": String(candidates.ineligible.count),
+            "excludedOpen": Self.cursor(request, "excluded_after") != nil,
             "ranked": ranked, "hasRanked": !ranked.isEmpty, "legend": SVGChart.breakdownLegend(labels: factorNames),
             "policy": "\(candidates.policyName) v\(candidates.policyVersion)",
             "excluded": excluded, "hasExcluded": !excluded.isEmpty,

@@ -1,4 +1,3 @@
-import Dashboard
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +6,8 @@ import Matching
 import Postgres
 import Store
 import Testing
+
+@testable import Dashboard
 
 @Suite("Caseworker pages")
 struct CaseworkerPageTests {
@@ -120,7 +121,10 @@ struct CaseworkerPageTests {
                 #expect(Self.count("class=\"chart legend\"", in: page.html) == 1, "one legend for all bars")
                 for offer in candidates.ineligible.prefix(50) {
                     #expect(page.html.contains(SVGText.escaped(offer.offerTitle)))
-                    for reason in offer.reasons { #expect(page.html.contains(SVGText.escaped(reason.message))) }
+                    for reason in offer.reasons {
+                        let shown = DashboardText.strings(.chinese)["reason." + reason.code] ?? reason.message
+                        #expect(page.html.contains("<li>\(SVGText.escaped(shown))</li>"))
+                    }
                 }
                 let elsewhere = try await browser.get("/dashboard/needs/\(outside)")
                 let missing = try await browser.get("/dashboard/needs/999999999")
