@@ -179,7 +179,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         switch role {
         case .admin, .coordinator: "/dashboard/overview"
         case .caseworker: "/dashboard/needs"
-        case .charity: "/dashboard/offers"
+        case .charity: "/dashboard/matches"
         }
     }
 

@@ -99,7 +99,9 @@ struct LogAndOutageTests {
                 #expect(statuses.prefix(5).allSatisfy { $0 == 200 })
                 #expect(statuses.suffix(3).allSatisfy { $0 == 429 })
                 let limited = try await api.call(.get, "/v1/me", as: .caseworker)
-                #expect(limited.headers[.retryAfter].flatMap(Int.init).map { $0 >= 90 } == true, "a token comes every 100 s")
+                #expect(
+                    limited.headers[.retryAfter].flatMap(Int.init).map { $0 >= 90 } == true, "a token comes every 100 s"
+                )
                 #expect(
                     try await api.call(.get, "/v1/me", as: .coordinator).status == .ok, "each caller has its own bucket"
                 )

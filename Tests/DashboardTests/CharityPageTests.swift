@@ -127,8 +127,8 @@ struct CharityPageTests {
                 #expect(step.status == .notFound && step.html == missing.html)
                 #expect(try await Self.statuses(fixture) == before)
                 #expect(!(try await browser.get("/dashboard/matches").html.contains("/dashboard/matches/\(theirs)\"")))
-                #expect(try await browser.get("/dashboard/households").headers[.location] == "/dashboard/offers")
-                #expect(try await browser.get("/dashboard/needs/new").headers[.location] == "/dashboard/offers")
+                #expect(try await browser.get("/dashboard/households").headers[.location] == "/dashboard/matches")
+                #expect(try await browser.get("/dashboard/needs/new").headers[.location] == "/dashboard/matches")
 
                 var theirStaff = Browser(client: client)
                 _ = try await theirStaff.signIn(fixture.tokens[.otherCharity] ?? "")

@@ -57,7 +57,7 @@ struct CoordinatorAccessTests {
                     #expect(try await coordinator.get(path).status == .ok)
                 }
                 for (role, home) in [
-                    (DashboardFixture.Role.charity, "/dashboard/offers"), (.caseworker, "/dashboard/needs"),
+                    (DashboardFixture.Role.charity, "/dashboard/matches"), (.caseworker, "/dashboard/needs"),
                 ] {
                     var browser = Browser(client: client)
                     _ = try await browser.signIn(fixture.tokens[role] ?? "")
