@@ -22,7 +22,7 @@ public struct MaintenanceService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown { [self] in await sweepForever() }
+        await cancelWhenGracefulShutdown { [self] in await sweepForever() }
     }
 
     private func sweepForever() async {
