@@ -35,7 +35,7 @@ extension DashboardController {
                 values: figures.charities.map { $0.satisfactionAverage ?? 0 }, maximum: 5,
                 notes: figures.charities.map { charity in
                     let average = charity.satisfactionAverage.map { String(format: "%.2f", $0) } ?? "–"
-                    return "\(average) · \(charity.satisfactionCount) \(text("ratings")) · \(charity.delivered)"
+                    return "\(average) (\(charity.satisfactionCount))"
                 })
         }
         var response = pages.page("overview", values, frame: frame(text("overview"), request, session))

@@ -157,7 +157,10 @@ def main():
             tools.send("Network.clearBrowserCookies")
             tools.send("Network.setCookie", name="cm_session", value=session, url=APP + "/dashboard",
                        httpOnly=True, sameSite="Strict")
-            for path in pages(session):
+            found = pages(session)
+            for path, width in [(path, 1366) for path in found] + [(found[0], 820)] if found else []:
+                tools.send("Emulation.setDeviceMetricsOverride", width=width, height=900 if width > 1000 else 1180,
+                           deviceScaleFactor=1, mobile=False)
                 tools.events.clear()
                 tools.send("Page.navigate", url=APP + path)
                 tools.wait_for("Page.loadEventFired")
@@ -169,9 +172,10 @@ def main():
                           or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] == "error")]
                 metrics = tools.send("Page.getLayoutMetrics")["cssContentSize"]
                 shot = tools.send("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                                  clip={"x": 0, "y": 0, "width": max(1366, metrics["width"]),
+                                  clip={"x": 0, "y": 0, "width": max(width, metrics["width"]),
                                         "height": min(6000, metrics["height"]), "scale": 1})
-                name = f"{role}-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") + ".png"
+                name = f"{role}-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-")
+                name += ("-tablet" if width < 1000 else "") + ".png"
                 with open(os.path.join(OUT, name), "wb") as file:
                     file.write(base64.b64decode(shot["data"]))
                 status = statuses[-1] if statuses else 0
