@@ -56,7 +56,7 @@ extension DashboardController {
             [
                 "cells": [
                     String(need.id), String(need.householdID), categoryName(need.categoryID, language),
-                    "\(need.quantity) \(need.unit)", String(need.urgency),
+                    "\(need.quantity) \(Self.unitName(need.unit, texts))", String(need.urgency),
                     need.isEmergency ? (texts["emergency"] ?? "") : "", need.neededBy ?? "",
                     texts["needStatus." + need.status.rawValue] ?? need.status.rawValue,
                 ],
@@ -89,7 +89,7 @@ extension DashboardController {
             [
                 "cells": [
                     String(offer.id), offer.terms.title, categoryName(offer.categoryID, language),
-                    "\(offer.terms.capacity) \(offer.terms.unit ?? "")", String(offer.allocated),
+                    "\(offer.terms.capacity) \(Self.unitName(offer.terms.unit, texts))", String(offer.allocated),
                     String(offer.remaining),
                     texts["offerStatus." + offer.status.rawValue] ?? offer.status.rawValue,
                 ]

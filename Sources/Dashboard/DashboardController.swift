@@ -163,7 +163,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     static var navigation: [(path: String, label: String, roles: Set<UserRole>)] {
         [
             ("/dashboard/overview", "overview", [.coordinator, .admin]),
-            ("/dashboard/households", "households", [.caseworker]),
+            ("/dashboard/households", "households", [.caseworker, .coordinator, .admin]),
             ("/dashboard/needs", "needs", [.caseworker, .coordinator, .admin]),
             ("/dashboard/needs/new", "newNeed", [.caseworker]),
             ("/dashboard/matches", "myMatches", [.charity]),
