@@ -64,7 +64,7 @@ extension DashboardController {
             do {
                 page = try await coordination.audit.list(
                     filter, within: session.regionLimit, reader: session.principal.userID,
-                    page: PageRequest(after: Self.cursor(request), limit: 50))
+                    page: PageRequest(after: Self.cursor(request, "after"), limit: 50))
             } catch let error as StoreError {
                 guard case .invalid(let field, let reason) = error else { throw error }
                 errors[field] = Self.fieldMessage(field, reason, texts)
@@ -76,7 +76,7 @@ extension DashboardController {
         values["hasRows"] = !rows.isEmpty
         values["empty"] = texts[errors.isEmpty ? "noAudit" : "fixFilters"] ?? ""
         values["next"] = page?.nextCursor.map { Self.link("/dashboard/audit", query + [("after", String($0))]) }
-        if Self.cursor(request) != nil { values["first"] = Self.link("/dashboard/audit", query) }
+        if Self.cursor(request, "after") != nil { values["first"] = Self.link("/dashboard/audit", query) }
         return coordinatorResponse(
             "audit", values, titleKey: "audit", request, session,
             status: errors.isEmpty ? .ok : .unprocessableContent)
@@ -85,7 +85,7 @@ extension DashboardController {
     private func auditRow(_ line: AuditLine, _ texts: [String: String]) -> [String: String] {
         let entry = line.entry
         return [
-            "at": Self.clock(entry.at), "who": line.actorLogin ?? (texts["system"] ?? ""),
+            "at": Self.timeText(entry.at), "who": line.actorLogin ?? (texts["system"] ?? ""),
             "role": line.actorRole.map { texts["role." + $0.rawValue] ?? $0.rawValue } ?? "",
             "action": entry.action,
             "entity": "\(texts["entity." + entry.entityType] ?? entry.entityType) \(entry.entityID)",

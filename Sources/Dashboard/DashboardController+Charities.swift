@@ -8,7 +8,7 @@ extension DashboardController {
         group.get(
             "charities",
             use: coordinatorPage { [self] request, session in
-                try await charitiesPage(request, session, after: Self.cursor(request))
+                try await charitiesPage(request, session, after: Self.cursor(request, "after"))
             })
         group.post("charities/suspend", use: coordinatorPage { [self] in try await suspendCharity($0, $1) })
     }

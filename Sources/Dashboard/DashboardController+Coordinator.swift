@@ -26,10 +26,7 @@ extension DashboardController {
         _ session: DashboardSession, status: HTTPResponse.Status = .ok
     ) -> Response {
         let texts = DashboardText.strings(Self.language(request))
-        var response = pages.page(
-            template, values, frame: frame(texts[titleKey] ?? titleKey, request, session), status: status)
-        Self.rememberLanguage(request, in: &response)
-        return response
+        return render(template, values, title: texts[titleKey] ?? titleKey, request, session, status: status)
     }
 
     /// A Store refusal in the reader's language, with its figures filled in. A conflict's
@@ -73,11 +70,6 @@ extension DashboardController {
             .flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The `after` cursor of a paged list, when it is a number.
-    static func cursor(_ request: Request) -> Int64? {
-        parameter(request, "after").flatMap { Int64($0) }
-    }
-
     /// A link to `path` with `query` (blank values left out), escaped for a URL.
     static func link(_ path: String, _ query: [(String, String?)]) -> String {
         var components = URLComponents()
@@ -89,14 +81,4 @@ extension DashboardController {
 
     /// Coordinators work in China's one time zone; times show there whatever the server's.
     static var chinaTime: TimeZone { TimeZone(identifier: "Asia/Shanghai") ?? .gmt }
-
-    /// `yyyy-mm-dd hh:mm` in China time.
-    static func clock(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = chinaTime
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(
-            format: "%04d-%02d-%02d %02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0,
-            parts.minute ?? 0)
-    }
 }

@@ -38,9 +38,7 @@ extension DashboardController {
                     return "\(average) (\(charity.satisfactionCount))"
                 })
         }
-        var response = pages.page("overview", values, frame: frame(text("overview"), request, session))
-        Self.rememberLanguage(request, in: &response)
-        return response
+        return render("overview", values, title: text("overview"), request, session)
     }
 
     /// The needs of the caller's region, newest first by id, a page at a time.
@@ -50,7 +48,7 @@ extension DashboardController {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let scope = session.regionLimit
-        let after = request.uri.queryParameters["after"].flatMap { Int64($0) }
+        let after = Self.cursor(request, "after")
         let page = try await needs.list(within: scope, page: PageRequest(after: after, limit: 50))
         let rows = page.items.map { need -> [String: Any] in
             [
@@ -58,7 +56,7 @@ extension DashboardController {
                     String(need.id), String(need.householdID), categoryName(need.categoryID, language),
                     "\(need.quantity) \(Self.unitName(need.unit, texts))", String(need.urgency),
                     need.isEmergency ? (texts["emergency"] ?? "") : "", need.neededBy ?? "",
-                    texts["needStatus." + need.status.rawValue] ?? need.status.rawValue,
+                    texts[need.status.rawValue] ?? need.status.rawValue,
                 ],
                 "link": ["href": "/dashboard/needs/\(need.id)", "label": texts["candidates"] ?? ""],
             ]
@@ -69,10 +67,7 @@ extension DashboardController {
             "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noNeeds"] ?? "",
         ]
         values["next"] = page.nextCursor.map { "/dashboard/needs?after=\($0)" }
-        var response = pages.page(
-            "table", values, frame: frame(texts["needs"] ?? "", request, session))
-        Self.rememberLanguage(request, in: &response)
-        return response
+        return render("table", values, title: texts["needs"] ?? "", request, session)
     }
 
     /// A charity's own offers with what is left of each.
@@ -83,7 +78,7 @@ extension DashboardController {
         }
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
-        let after = request.uri.queryParameters["after"].flatMap { Int64($0) }
+        let after = Self.cursor(request, "after")
         let page = try await offers.list(charity: charity, page: PageRequest(after: after, limit: 50))
         let rows = page.items.map { offer -> [String: Any] in
             [
@@ -100,10 +95,7 @@ extension DashboardController {
             "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noOffers"] ?? "",
         ]
         values["next"] = page.nextCursor.map { "/dashboard/offers?after=\($0)" }
-        var response = pages.page(
-            "table", values, frame: frame(texts["offers"] ?? "", request, session))
-        Self.rememberLanguage(request, in: &response)
-        return response
+        return render("table", values, title: texts["offers"] ?? "", request, session)
     }
 
     func categoryName(_ id: Int64, _ language: DashboardLanguage) -> String {

@@ -165,7 +165,8 @@ extension DashboardController {
         return [
             "id": String(run.id), "region": region.map { "\($0) (\(run.region))" } ?? run.region,
             "policy": "\(run.policyName ?? "standard") v\(run.policyVersion ?? 1)",
-            "started": Self.clock(run.startedAt), "status": texts["run." + run.status.rawValue] ?? run.status.rawValue,
+            "started": Self.timeText(run.startedAt),
+            "status": texts["run." + run.status.rawValue] ?? run.status.rawValue,
             "matches": String(run.matches), "units": String(run.units),
         ]
     }

@@ -179,7 +179,7 @@ extension DashboardController {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let limit = session.regionLimit
-        let after = Self.cursor(request)
+        let after = Self.cursor(request, "after")
         let page = try await coordination.runs.runs(within: limit, page: PageRequest(after: after, limit: 25))
         let names = try await regions.names(of: Set(page.items.map(\.region)))
         let policies = try await coordination.policies.list().filter(\.active)
@@ -216,7 +216,7 @@ extension DashboardController {
 
     private func runRow(_ run: MatchRunRecord, _ names: [String: String], _ texts: [String: String]) -> [String: Any] {
         [
-            "id": String(run.id), "started": Self.clock(run.startedAt),
+            "id": String(run.id), "started": Self.timeText(run.startedAt),
             "region": names[run.region].map { "\($0) (\(run.region))" } ?? run.region,
             "policy": run.policyName.map { "\($0) v\(run.policyVersion ?? 1)" } ?? (texts["builtInWeights"] ?? ""),
             "status": texts["run." + run.status.rawValue] ?? run.status.rawValue,
