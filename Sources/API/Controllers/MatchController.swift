@@ -44,10 +44,9 @@ struct MatchController {
         let page = try await services.matches.list(filter, page: try PageCursor.pageRequest(request))
         if principal.role == .charity {
             let charity = filter.charity ?? 0
-            var items: [MatchResource] = []
-            for record in page.items {
-                items.append(try await charityView(record, charity: charity))
-            }
+            let contacts = try await services.matches.deliveryContacts(
+                matches: page.items.filter(\.status.reservesCapacity).map(\.id), charity: charity)
+            let items = page.items.map { MatchResource(charityView: $0, delivery: contacts[$0.id]) }
             return MatchResource.response(items, nextCursor: page.nextCursor)
         }
         return MatchResource.response(page.items.map(MatchResource.init(staffView:)), nextCursor: page.nextCursor)
