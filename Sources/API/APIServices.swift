@@ -22,7 +22,6 @@ public struct APIServices: Sendable {
     let users: UserRepository
     let idempotencyKeys: IdempotencyKeys
     let exports: MatchExport
-    let feedback: FeedbackRepository
 
     /// Requests per second per caller, with bursts; `perSecond == 0` turns limiting off.
     public struct RateLimit: Sendable {
@@ -57,7 +56,6 @@ public struct APIServices: Sendable {
         users = UserRepository(client: client)
         idempotencyKeys = IdempotencyKeys(client: client)
         exports = MatchExport(client: client)
-        feedback = FeedbackRepository(client: client)
     }
 }
 
