@@ -24,9 +24,9 @@ struct FlowEntry {
 /// ε-optimal at ε = 1 is optimal for the original costs (ε < 1/n suffices). Phases divide ε
 /// by ``scalingFactor``; each saturates the arcs of negative reduced cost and pushes the
 /// excess along admissible arcs (FIFO order, global price updates). Once ε is below one
-/// unit of cost the flow is usually optimal already, and ``provesOptimality(scale:epsilon:)``
-/// proves it and ends the run. Every step is a fixed function of the arrays, so the result
-/// depends on nothing but the network.
+/// unit of cost the flow usually stops changing: ``refinesPrices(scale:tolerance:optimalAt:)``
+/// then skips the phases left and proves the flow optimal. Every step is a fixed function
+/// of the arrays, so the result depends on nothing but the network.
 ///
 /// Node layout: supply-side nodes first, then the offer nodes `offerNodes`, then the sink
 /// (the last node). Each offer's arcs are the reverses of the arcs entering it, then its arc
@@ -136,10 +136,22 @@ final class CostScalingFlow {
             }
             price[node] = best
         }
+        // The ε for which the current flow is known to be ε-optimal; nil until a phase has
+        // made the flow feasible.
+        var optimalAt: Int64?
         repeat {
             epsilon = max(1, epsilon / Self.scalingFactor)
+            // Refinement is tried only below one unit of the original costs, where the flow
+            // has usually settled; above it, it nearly always fails and wastes its passes.
+            if let known = optimalAt, epsilon <= scale,
+                refinesPrices(scale: scale, tolerance: epsilon, optimalAt: known)
+            {
+                if refinesPrices(scale: scale, tolerance: 0, optimalAt: epsilon) { return }
+                optimalAt = epsilon
+                continue
+            }
             refine(epsilon: epsilon, scale: scale)
-            if epsilon > 1, epsilon <= scale, provesOptimality(scale: scale, epsilon: epsilon) { return }
+            optimalAt = epsilon
         } while epsilon > 1
     }
 
