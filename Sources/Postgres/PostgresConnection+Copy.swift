@@ -6,8 +6,25 @@ extension PostgresConnection {
     /// `writeRows` appends rows to the writer, which sends them to the server in chunks, so
     /// a million rows never exist as one string. If `writeRows` throws, or the server
     /// rejects any row, the whole COPY is aborted and nothing lands.
+    ///
+    /// The COPY runs with PostgreSQL's default `plan_cache_mode`: each row's foreign-key
+    /// check is a saved plan, and the session's `force_custom_plan` would plan it again for
+    /// every row, which made a 700,000-row COPY 2.5 times slower. The session setting is
+    /// back when the COPY ends (or with the rollback of its failed transaction).
     @discardableResult
     public func copyFrom(_ sql: String, _ writeRows: (inout CopyWriter) throws -> Void) throws -> Int {
+        try executeScript("SET plan_cache_mode TO auto")
+        do {
+            let count = try copyRows(sql, writeRows)
+            try executeScript("SET plan_cache_mode TO force_custom_plan")
+            return count
+        } catch {
+            try? executeScript("SET plan_cache_mode TO force_custom_plan")
+            throw error
+        }
+    }
+
+    private func copyRows(_ sql: String, _ writeRows: (inout CopyWriter) throws -> Void) throws -> Int {
         try checkNotCancelled()
         guard PQsendQuery(handle, sql) == 1 else { throw connectionError() }
         cancelIfRequested()
@@ -113,7 +130,8 @@ public struct CopyWriter {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
-    fileprivate mutating func flush() throws {
+    /// Sends what is buffered now, so the server works on it while the caller waits for more.
+    public mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         try connection.putCopyData(buffer)
         buffer.removeAll(keepingCapacity: true)

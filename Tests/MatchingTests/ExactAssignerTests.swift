@@ -91,7 +91,7 @@ struct ExactAssignerTests {
 }
 
 /// An instance as a caller would hand it over, before canonical ordering.
-private struct RandomInstance {
+struct RandomInstance {
     var needs: [TransportationProblem.NeedInput]
     var offers: [(id: Int64, capacity: Int32)]
     var households: [(id: Int64, cap: Int32)]

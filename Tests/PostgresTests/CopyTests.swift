@@ -74,4 +74,34 @@ struct CopyTests {
             }
         }
     }
+
+    @Test func theSessionPlanModeIsBackAfterACopyThatLandsOrFails() async throws {
+        struct Stop: Error {}
+        try await TestDatabase.with(label: "copyplan") { database in
+            try await database.withClient(options: .init(maxConnections: 1)) { client in
+                let modes = try await client.withConnection { connection in
+                    try connection.query("CREATE TABLE t (id int8)")
+                    try connection.copyFrom("COPY t FROM STDIN") { writer in
+                        writer.append(1)
+                        try writer.endRow()
+                    }
+                    let afterLanding = try connection.query("SHOW plan_cache_mode")[0].decode(
+                        String.self, "plan_cache_mode")
+                    _ = try? connection.copyFrom("COPY t FROM STDIN") { _ in throw Stop() }
+                    let afterFailing = try connection.query("SHOW plan_cache_mode")[0].decode(
+                        String.self, "plan_cache_mode")
+                    let inTransaction = try connection.transaction { connection in
+                        try connection.copyFrom("COPY t FROM STDIN") { writer in
+                            writer.append(2)
+                            try writer.endRow()
+                        }
+                        return try connection.query("SHOW plan_cache_mode")[0].decode(String.self, "plan_cache_mode")
+                    }
+                    return [afterLanding, afterFailing, inTransaction]
+                }
+                #expect(modes == ["force_custom_plan", "force_custom_plan", "force_custom_plan"])
+                #expect(try await client.query("SELECT count(*) AS n FROM t")[0].decode(Int.self, "n") == 2)
+            }
+        }
+    }
 }

@@ -30,8 +30,14 @@ struct MatchingRunTests {
             #expect(try stored.decode(Int64.self, "objective") == report.objectiveMicro)
             #expect(try stored.decode(Int.self, "inconsistent") == 0)
             let run = try await client.query(
-                "SELECT status, objective_micro, input_fingerprint FROM match_runs WHERE id = $1", [runID])[0]
+                """
+                SELECT status, matches_count, units_count, objective_micro, input_fingerprint
+                  FROM match_runs WHERE id = $1
+                """, [runID])[0]
             #expect(try run.decode(String.self, "status") == "completed")
+            #expect(try run.decode(Int.self, "matches_count") == report.matches)
+            #expect(try run.decode(Int.self, "units_count") == report.units)
+            #expect(try run.decode(Int64.self, "objective_micro") == report.objectiveMicro)
             #expect(try run.decode(String.self, "input_fingerprint") == report.inputFingerprint)
             // An independent solve of the exported instance reaches the run's objective.
             let files = try #require(export)

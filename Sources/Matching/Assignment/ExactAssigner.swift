@@ -16,6 +16,19 @@ public enum ExactAssigner {
     /// Solves `problem` exactly, solving up to `parallelism` components at once (largest
     /// first). A single component is solved on one thread.
     public static func assign(_ problem: TransportationProblem, parallelism: Int = 2) -> Assignment {
+        assign(problem, parallelism: parallelism) { _ in }
+    }
+
+    /// Solves `problem` exactly and hands each finished part of the answer to `deliver`, on
+    /// the calling thread, while the rest is still being solved: a caller can write the
+    /// small components' answers while a county's largest component keeps one core busy.
+    ///
+    /// Parts come smallest component first, the largest last, so the rows they become are in
+    /// the same order on every run; only how components are grouped into parts depends on
+    /// timing. If `deliver` throws, the solvers still finish before the error is rethrown.
+    public static func assign(
+        _ problem: TransportationProblem, parallelism: Int = 2, delivering deliver: (AssignmentPart) throws -> Void
+    ) rethrows -> Assignment {
         let components = AssignmentComponents(problem)
         var units = [Int32](repeating: 0, count: problem.edgeCount)
         let order = (0..<components.count).sorted { lhs, rhs in
@@ -24,19 +37,31 @@ public enum ExactAssigner {
         }
         let totalEdges = components.edgeCounts.reduce(0, +)
         let workers = min(max(parallelism, 1), order.count, max(1, totalEdges / parallelThreshold))
-        units.withUnsafeMutableBufferPointer { buffer in
-            if workers <= 1 {
-                for component in order {
-                    solve(component: component, of: components, problem: problem, into: buffer)
-                }
-                return
-            }
+        try units.withUnsafeMutableBufferPointer { buffer in
             let output = SharedUnits(buffer: buffer)
-            let queue = ComponentQueue(order: order)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while let component = queue.next() {
+            let progress = ComponentProgress(order: order, count: components.count)
+            let solving = DispatchGroup()
+            if workers <= 1 {
+                while let component = progress.next() {
                     solve(component: component, of: components, problem: problem, into: output.buffer)
+                    progress.finish(component)
                 }
+            } else {
+                for _ in 0..<workers {
+                    DispatchQueue.global().async(group: solving) {
+                        while let component = progress.next() {
+                            solve(component: component, of: components, problem: problem, into: output.buffer)
+                            progress.finish(component)
+                        }
+                    }
+                }
+            }
+            defer { solving.wait() }
+            var position = order.count
+            while position > 0 {
+                let batch = progress.finished(endingAt: position)
+                try deliver(AssignmentPart(components: batch, of: components, problem: problem, units: output.buffer))
+                position -= batch.count
             }
         }
         return Assignment(problem: problem, units: units)
@@ -123,19 +148,46 @@ private struct SharedUnits: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Int32>
 }
 
-/// Hands out component indices, largest first, to whichever worker asks next.
-private final class ComponentQueue: @unchecked Sendable {
+/// Hands out component indices, largest first, to whichever worker asks next, and tells the
+/// delivering thread which components are done.
+private final class ComponentProgress: @unchecked Sendable {
     private let order: [Int]
     private var position = 0
-    private let lock = NSLock()
+    private var done: [Bool]
+    private let condition = NSCondition()
 
-    init(order: [Int]) { self.order = order }
+    init(order: [Int], count: Int) {
+        self.order = order
+        done = [Bool](repeating: false, count: count)
+    }
 
     func next() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         guard position < order.count else { return nil }
         position += 1
         return order[position - 1]
+    }
+
+    func finish(_ component: Int) {
+        condition.lock()
+        done[component] = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits until `order[end − 1]` is done, then returns it with every component before it
+    /// in `order`, walking down, that is done as well, in that walking order.
+    func finished(endingAt end: Int) -> [Int] {
+        condition.lock()
+        defer { condition.unlock() }
+        while !done[order[end - 1]] { condition.wait() }
+        var batch: [Int] = []
+        var index = end - 1
+        while index >= 0, done[order[index]] {
+            batch.append(order[index])
+            index -= 1
+        }
+        return batch
     }
 }

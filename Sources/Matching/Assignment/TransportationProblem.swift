@@ -167,6 +167,24 @@ public struct TransportationProblem: Sendable, Equatable {
         edgeScores = order.map { edges[Int($0)].scoreMicro }
     }
 
+    /// Arrays already in canonical form and checked by the caller.
+    init(
+        needIDs: [Int64], needQuantities: [Int32], needHouseholds: [Int32], offerIDs: [Int64],
+        offerCapacities: [Int32], householdIDs: [Int64], householdCaps: [Int32], edgeStart: [Int32],
+        edgeOffers: [Int32], edgeScores: [Int64]
+    ) {
+        self.needIDs = needIDs
+        self.needQuantities = needQuantities
+        self.needHouseholds = needHouseholds
+        self.offerIDs = offerIDs
+        self.offerCapacities = offerCapacities
+        self.householdIDs = householdIDs
+        self.householdCaps = householdCaps
+        self.edgeStart = edgeStart
+        self.edgeOffers = edgeOffers
+        self.edgeScores = edgeScores
+    }
+
     public var needCount: Int { needIDs.count }
     public var offerCount: Int { offerIDs.count }
     public var edgeCount: Int { edgeOffers.count }

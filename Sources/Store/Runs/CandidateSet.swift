@@ -88,29 +88,52 @@ struct CandidateSet: Sendable {
         return try rows.map { row in (try row.decode(Int64.self, "need_id"), try row.decode([Int].self, "offers")) }
     }
 
-    /// Builds the compressed rows from the pair rows of every shard.
+    /// Builds the compressed rows from the pair rows of every shard: each need's offer
+    /// indices in one flat array, sorted and without repeats.
     mutating func attach(_ shards: [PairRows]) {
-        var needIndex: [Int64: Int] = [:]
-        for (index, need) in needs.enumerated() { needIndex[need.id] = index }
+        var needIndex: [Int64: Int32] = [:]
+        needIndex.reserveCapacity(needs.count)
+        for (index, need) in needs.enumerated() { needIndex[need.id] = Int32(index) }
         var offerIndex: [Int64: Int32] = [:]
+        offerIndex.reserveCapacity(offers.count)
         for (index, offer) in offers.enumerated() { offerIndex[offer.id] = Int32(index) }
-        var lists = [[Int32]](repeating: [], count: needs.count)
+        // Room for each need's rows as they came, repeats and all, then compacted in place.
+        var room = [Int32](repeating: 0, count: needs.count + 1)
         for rows in shards {
             for (needID, offerIDs) in rows {
                 guard let need = needIndex[needID] else { continue }
-                var list = offerIDs.compactMap { offerIndex[Int64($0)] }
-                list.sort()
-                lists[need] = list.enumerated().filter { $0.offset == 0 || list[$0.offset - 1] != $0.element }
-                    .map(\.element)
+                room[Int(need) + 1] += Int32(offerIDs.count)
             }
         }
-        pairStart = [0]
-        pairStart.reserveCapacity(needs.count + 1)
-        pairOffers = []
-        for list in lists {
-            pairOffers.append(contentsOf: list)
-            pairStart.append(Int32(pairOffers.count))
+        for need in 0..<needs.count { room[need + 1] += room[need] }
+        var fill = room
+        var flat = [Int32](repeating: 0, count: Int(room[needs.count]))
+        for rows in shards {
+            for (needID, offerIDs) in rows {
+                guard let need = needIndex[needID].map(Int.init) else { continue }
+                for id in offerIDs {
+                    guard let offer = offerIndex[Int64(id)] else { continue }
+                    flat[Int(fill[need])] = offer
+                    fill[need] += 1
+                }
+            }
         }
+        pairStart = [Int32](repeating: 0, count: needs.count + 1)
+        var kept = 0
+        flat.withUnsafeMutableBufferPointer { flat in
+            for need in 0..<needs.count {
+                var list = UnsafeMutableBufferPointer(rebasing: flat[Int(room[need])..<Int(fill[need])])
+                list.sort()
+                let first = kept
+                for offer in list where kept == first || flat[kept - 1] != offer {
+                    flat[kept] = offer
+                    kept += 1
+                }
+                pairStart[need + 1] = Int32(kept)
+            }
+        }
+        flat.removeLast(flat.count - kept)
+        pairOffers = flat
     }
 
     static func loadCategories(on connection: PostgresConnection) throws -> [Int64: Matching.Category] {

@@ -33,11 +33,12 @@ public struct MatchingRuns: Sendable {
         try request.validate()
         let holds = self.holds
         let client = self.client
-        // The connection that also reads the run's needs, households and offers takes a third
-        // of the pair search, a second connection the rest, so both finish together.
+        // The connection that also reads the run's needs, households and offers starts on its
+        // pairs later (about a ninth of the load at any size), so it takes 7/16 of the pair
+        // search and a second connection the rest, and both finish together.
         let (ownShard, otherShard): (CandidateSet.Shard, CandidateSet.Shard?) =
             client.options.maxConnections >= 2
-            ? (.init(residues: 0...0, count: 3), .init(residues: 1...2, count: 3)) : (.all, nil)
+            ? (.init(residues: 0...6, count: 16), .init(residues: 7...15, count: 16)) : (.all, nil)
         return try await client.withReservedConnection { main in
             do {
                 let started = ContinuousClock.now
@@ -136,18 +137,25 @@ public struct MatchingRuns: Sendable {
             candidates, scores: scores, householdCap: request.householdCap, capScope: request.capScope)
         let scored = clock.now
 
-        let assignment =
-            request.solver == .exact ? ExactAssigner.assign(problem) : GreedyAssigner.assign(problem)
-        let assigned = clock.now
-
         // The instance's files and fingerprint are rendered on another core while the
-        // proposals are written; the run row receives the fingerprint when both are done.
+        // assignment is solved and the proposals are written; the run row receives the
+        // fingerprint when all are done.
         let rendering = InstanceRendering(problem)
-        let proposals = Proposals(candidates: candidates, scorer: scorer, problem: problem, assignment: assignment)
+        var proposals = Proposals(candidates: candidates, scorer: scorer, problem: problem)
         var runID: Int64?
-        if !request.dryRun {
-            runID = try persist(
-                proposals, request: request, policy: stored, problem: problem, holds: holds, on: connection)
+        let assignment: Assignment
+        // The assignment is complete when its last part is handed over; the parts before it
+        // are written while the solver still works.
+        var assigned = clock.now
+        if request.dryRun {
+            assignment = Self.solve(problem, with: request.solver) { part in
+                assigned = clock.now
+                _ = proposals.add(part)
+            }
+        } else {
+            (runID, assignment) = try solveAndPersist(
+                problem, into: &proposals, request: request, policy: stored, holds: holds, on: connection
+            ) { assigned = clock.now }
         }
         let (files, fingerprint) = rendering.result()
         let finished = clock.now
@@ -165,10 +173,14 @@ public struct MatchingRuns: Sendable {
             try connection.query(
                 """
                 UPDATE match_runs SET status = 'completed', finished_at = clock_timestamp(), input_fingerprint = $3,
-                       options = options || jsonb_build_object('seconds', $2::jsonb)
+                       options = options || jsonb_build_object('seconds', $2::jsonb),
+                       matches_count = $4, units_count = $5, objective_micro = $6
                  WHERE id = $1
                 """,
-                [runID, String(decoding: try JSONEncoder.audit.encode(report.seconds), as: UTF8.self), fingerprint])
+                [
+                    runID, String(decoding: try JSONEncoder.audit.encode(report.seconds), as: UTF8.self), fingerprint,
+                    proposals.rows.count, proposals.totals.units, proposals.totals.objectiveMicro,
+                ])
             try AuditTrail.record(
                 on: connection, actor: request.actor, action: "match_run.complete", entityType: "match_run",
                 entityID: String(runID), details: report)
@@ -201,14 +213,6 @@ public struct MatchingRuns: Sendable {
     private static func makeProblem(
         _ candidates: CandidateSet, scores: [Int64], householdCap: Int?, capScope: MatchingRunRequest.CapScope
     ) throws -> TransportationProblem {
-        var edges: [TransportationProblem.Edge] = []
-        edges.reserveCapacity(candidates.pairCount)
-        for (index, need) in candidates.needs.enumerated() {
-            for pair in Int(candidates.pairStart[index])..<Int(candidates.pairStart[index + 1]) {
-                let offer = candidates.offers[Int(candidates.pairOffers[pair])]
-                edges.append(.init(needID: need.id, offerID: offer.id, scoreMicro: scores[pair]))
-            }
-        }
         func capKey(_ need: Need) -> Int64 {
             guard capScope == .kind else { return need.householdID }
             let code = candidates.context.categories[need.categoryID]?.code ?? ""
@@ -218,11 +222,12 @@ public struct MatchingRuns: Sendable {
         let caps = householdCap.map { cap in Set(candidates.needs.map(capKey)).map { (id: $0, cap: Int32(cap)) } } ?? []
         do {
             return try TransportationProblem(
-                needs: candidates.needs.map {
+                sortedNeeds: candidates.needs.map {
                     .init(id: $0.id, quantity: Int32($0.quantity), householdID: householdCap == nil ? nil : capKey($0))
                 },
-                offers: candidates.offers.map { (id: $0.id, capacity: Int32($0.remainingCapacity)) },
-                households: caps, edges: edges)
+                sortedOffers: candidates.offers.map { (id: $0.id, capacity: Int32($0.remainingCapacity)) },
+                households: caps, edgeStart: candidates.pairStart, edgeOffers: candidates.pairOffers,
+                edgeScores: scores)
         } catch {
             throw StoreError.conflict("the candidate set is inconsistent (\(error)); this is a bug")
         }

@@ -2,7 +2,8 @@ import Foundation
 import Matching
 import Postgres
 
-/// The pairs an assignment chose, each with the breakdown that explains its score.
+/// The pairs an assignment chose, each with the breakdown that explains its score, gathered
+/// part by part as the solver finishes them.
 struct Proposals {
     struct Row {
         var need: Need
@@ -11,29 +12,45 @@ struct Proposals {
         var breakdown: ScoreBreakdown
     }
 
-    let rows: [Row]
+    private(set) var rows: [Row] = []
+    private let candidates: CandidateSet
+    private let scorer: Scorer
+    private let problem: TransportationProblem
+    private let needs: [Int64: Need]
+    private let offers: [Int64: Offer]
 
-    init(candidates: CandidateSet, scorer: Scorer, problem: TransportationProblem, assignment: Assignment) {
+    init(candidates: CandidateSet, scorer: Scorer, problem: TransportationProblem) {
+        self.candidates = candidates
+        self.scorer = scorer
+        self.problem = problem
         var needs: [Int64: Need] = [:]
         for need in candidates.needs { needs[need.id] = need }
+        self.needs = needs
         var offers: [Int64: Offer] = [:]
         for offer in candidates.offers { offers[offer.id] = offer }
-        var rows: [Row] = []
-        for need in 0..<problem.needCount {
-            for edge in Int(problem.edgeStart[need])..<Int(problem.edgeStart[need + 1]) where assignment.units[edge] > 0
-            {
-                guard let chosenNeed = needs[problem.needIDs[need]],
-                    let offer = offers[problem.offerIDs[Int(problem.edgeOffers[edge])]],
-                    let household = candidates.households[chosenNeed.householdID]
-                else { continue }
-                let fit = scorer.context.categoryFit(need: chosenNeed.categoryID, offer: offer.categoryID)
-                rows.append(
-                    Row(
-                        need: chosenNeed, offer: offer, units: Int(assignment.units[edge]),
-                        breakdown: scorer.breakdown(need: chosenNeed, household: household, offer: offer, fit: fit)))
-            }
+        self.offers = offers
+    }
+
+    /// Adds the chosen pairs of `part` and returns them.
+    mutating func add(_ part: AssignmentPart) -> ArraySlice<Row> {
+        let first = rows.count
+        part.forEachChosenEdge(in: problem) { need, edge, units in
+            guard let chosenNeed = needs[problem.needIDs[need]],
+                let offer = offers[problem.offerIDs[Int(problem.edgeOffers[edge])]],
+                let household = candidates.households[chosenNeed.householdID]
+            else { return }
+            let fit = scorer.context.categoryFit(need: chosenNeed.categoryID, offer: offer.categoryID)
+            rows.append(
+                Row(
+                    need: chosenNeed, offer: offer, units: Int(units),
+                    breakdown: scorer.breakdown(need: chosenNeed, household: household, offer: offer, fit: fit)))
         }
-        self.rows = rows
+        return rows[first...]
+    }
+
+    /// Σ units and Σ units · score over the rows.
+    var totals: (units: Int, objectiveMicro: Int64) {
+        rows.reduce((0, Int64(0))) { ($0.0 + $1.units, $0.1 + Int64($1.units) * $1.breakdown.scoreMicro) }
     }
 
     /// Proposed units per need category code.
@@ -45,11 +62,16 @@ struct Proposals {
 }
 
 extension MatchingRuns {
-    /// Writes the run record and its proposals; returns the run's id.
-    static func persist(
-        _ proposals: Proposals, request: MatchingRunRequest, policy: WeightPolicyRepository.Stored,
-        problem: TransportationProblem, holds: HoldPolicy, on connection: PostgresConnection
-    ) throws -> Int64 {
+    /// Writes the run record, then solves `problem` with the COPY of its proposals open, so
+    /// each finished part of the assignment goes to the server while the rest is solved;
+    /// the caller fills in the counts once all is written. `eachPart` is called as each part
+    /// arrives, before it is written. Returns the run's id and the
+    /// assignment.
+    static func solveAndPersist(
+        _ problem: TransportationProblem, into proposals: inout Proposals, request: MatchingRunRequest,
+        policy: WeightPolicyRepository.Stored, holds: HoldPolicy, on connection: PostgresConnection,
+        eachPart: () -> Void
+    ) throws -> (runID: Int64, assignment: Assignment) {
         let weights = String(decoding: try JSONEncoder.audit.encode(policy.policy.weights), as: UTF8.self)
         let options = String(
             decoding: try JSONEncoder.audit.encode(
@@ -57,42 +79,60 @@ extension MatchingRuns {
                     householdCap: request.householdCap, capScope: request.capScope, lookBackDays: request.lookBackDays,
                     holds: holds)),
             as: UTF8.self)
-        let units = proposals.rows.reduce(0) { $0 + $1.units }
-        let objective = proposals.rows.reduce(Int64(0)) { $0 + Int64($1.units) * $1.breakdown.scoreMicro }
         let runID = try connection.query(
             """
             INSERT INTO match_runs (region_code, policy_id, policy_version, weights, options, created_by,
-                                    needs_count, offers_count, edges_count, matches_count, units_count,
-                                    objective_micro, solver, status)
-            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, 'running')
+                                    needs_count, offers_count, edges_count, solver, status)
+            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, 'running')
             RETURNING id
             """,
             [
                 request.region.digits, policy.id, policy.policy.version, weights, options, request.actor.userID,
-                problem.needCount, problem.offerCount, problem.edgeCount, proposals.rows.count, units, objective,
-                request.solver.rawValue,
+                problem.needCount, problem.offerCount, problem.edgeCount, request.solver.rawValue,
             ])[0].decode(Int64.self, "id")
         let expiry = try request.now.addingTimeInterval(Double(holds.proposalHours) * 3600).postgresText()
+        var assignment: Assignment?
         do {
             try connection.copyFrom(
                 "COPY matches (need_id, offer_id, run_id, units, score_micro, breakdown, hold_expires_at, created_by) FROM STDIN"
             ) { writer in
-                for row in proposals.rows {
-                    writer.append(Int(row.need.id))
-                    writer.append(Int(row.offer.id))
-                    writer.append(Int(runID))
-                    writer.append(row.units)
-                    writer.append(Int(row.breakdown.scoreMicro))
-                    try writer.append(text: BreakdownJSON.text(row.breakdown))
-                    try writer.append(text: expiry)
-                    try writer.append(request.actor.userID)
-                    try writer.endRow()
+                assignment = try solve(problem, with: request.solver) { part in
+                    eachPart()
+                    for row in proposals.add(part) {
+                        writer.append(Int(row.need.id))
+                        writer.append(Int(row.offer.id))
+                        writer.append(Int(runID))
+                        writer.append(row.units)
+                        writer.append(Int(row.breakdown.scoreMicro))
+                        try writer.append(text: BreakdownJSON.text(row.breakdown))
+                        try writer.append(text: expiry)
+                        try writer.append(request.actor.userID)
+                        try writer.endRow()
+                    }
+                    try writer.flush()
                 }
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             throw StoreError.conflict("a match was proposed by hand on a pair this run chose; run the matching again")
         }
-        return runID
+        guard let assignment else { throw StoreError.conflict("the solver returned no assignment; this is a bug") }
+        return (runID, assignment)
+    }
+
+    /// Solves `problem` with `solver`, handing the answer to `deliver` part by part (the
+    /// greedy baseline hands it over whole).
+    static func solve(
+        _ problem: TransportationProblem, with solver: MatchingRunRequest.Solver,
+        delivering deliver: (AssignmentPart) throws -> Void
+    ) rethrows -> Assignment {
+        switch solver {
+        case .exact:
+            return try ExactAssigner.assign(problem, delivering: deliver)
+        case .greedy:
+            let assignment = GreedyAssigner.assign(problem)
+            try deliver(AssignmentPart(wholeOf: assignment, problem: problem))
+            return assignment
+        }
     }
 
     private struct RunOptions: Encodable {
