@@ -155,11 +155,15 @@ enum CandidateQuery {
     /// sorting and de-duplicating forty ids per need is cheaper in the engine than sorting
     /// millions of pairs in the database. Each key row carries what the rules need, so the
     /// rules apply right at the join instead of joining millions of pairs back to needs and
-    /// offers; aid in the need's own category removes the need before any join.
+    /// offers. Aid in the need's own category removes the need before any join; aid in its
+    /// parent category is one flag per need (`parent_aided`), so no pair is looked up in the
+    /// aid records: an offer reaches a need only through the need's category or its parent.
     static let pairs = """
         WITH need_rows AS MATERIALIZED (
             SELECT rn.need_id, rn.household_id, rn.category_id, rn.parent_id, rn.region_code, rn.lat, rn.lon,
-                   rn.status_mask, rn.flag_mask, rn.members, rn.ages
+                   rn.status_mask, rn.flag_mask, rn.members, rn.ages,
+                   EXISTS (SELECT 1 FROM run_recent_aid ra
+                            WHERE ra.household_id = rn.household_id AND ra.category_id = rn.parent_id) AS parent_aided
               FROM run_needs rn
              WHERE rn.need_id % (SELECT current_setting('charity_match.shards')::int)
                    BETWEEN (SELECT current_setting('charity_match.shard_first')::int)
@@ -191,23 +195,21 @@ enum CandidateQuery {
                                                 floor((ro.center_lon + box.dx) * 10)::int) AS cx
              WHERE ro.radius_km IS NOT NULL
         ), pairs AS (
-            SELECT n.need_id, n.household_id, o.id AS offer_id, o.category_id AS offer_category
+            SELECT n.need_id, o.id AS offer_id
               FROM need_keys n JOIN offer_keys o ON o.category_id = n.key_category AND o.prefix = n.prefix
-             WHERE \(rules)
+             WHERE NOT (n.parent_aided AND o.category_id = n.parent_id) AND \(rules)
             UNION ALL
-            SELECT n.need_id, n.household_id, o.id, o.category_id
+            SELECT n.need_id, o.id
               FROM need_cells n JOIN offer_cells o ON o.category_id = n.key_category AND o.cy = n.cy AND o.cx = n.cx
              WHERE 2 * 6371.0088 * asin(least(1, sqrt(
                        sin(radians(n.lat - o.center_lat) / 2) ^ 2
                        + cos(radians(n.lat)) * cos(radians(o.center_lat))
                          * sin(radians(n.lon - o.center_lon) / 2) ^ 2))) <= o.radius_km
-               AND \(rules)
+               AND NOT (n.parent_aided AND o.category_id = n.parent_id) AND \(rules)
         )
         SELECT p.need_id, array_agg(p.offer_id) AS offers
           FROM pairs p
          WHERE NOT EXISTS (SELECT 1 FROM run_live_pairs lp WHERE lp.need_id = p.need_id AND lp.offer_id = p.offer_id)
-           AND NOT EXISTS (SELECT 1 FROM run_recent_aid ra
-                            WHERE ra.household_id = p.household_id AND ra.category_id = p.offer_category)
          GROUP BY p.need_id
         """
 }
