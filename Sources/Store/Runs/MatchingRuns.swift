@@ -150,7 +150,7 @@ public struct MatchingRuns: Sendable {
         if request.dryRun {
             assignment = Self.solve(problem, with: request.solver) { part in
                 assigned = clock.now
-                _ = proposals.add(part)
+                proposals.add(part) { _ in }
             }
         } else {
             (runID, assignment) = try solveAndPersist(

@@ -31,21 +31,21 @@ struct Proposals {
         self.offers = offers
     }
 
-    /// Adds the chosen pairs of `part` and returns them.
-    mutating func add(_ part: AssignmentPart) -> ArraySlice<Row> {
-        let first = rows.count
-        part.forEachChosenEdge(in: problem) { need, edge, units in
+    /// Adds the chosen pairs of `part`, handing each new row to `body` as soon as it is made,
+    /// so a writer can send it while the next is being built.
+    mutating func add(_ part: AssignmentPart, _ body: (Row) throws -> Void) rethrows {
+        try part.forEachChosenEdge(in: problem) { need, edge, units in
             guard let chosenNeed = needs[problem.needIDs[need]],
                 let offer = offers[problem.offerIDs[Int(problem.edgeOffers[edge])]],
                 let household = candidates.households[chosenNeed.householdID]
             else { return }
             let fit = scorer.context.categoryFit(need: chosenNeed.categoryID, offer: offer.categoryID)
-            rows.append(
-                Row(
-                    need: chosenNeed, offer: offer, units: Int(units),
-                    breakdown: scorer.breakdown(need: chosenNeed, household: household, offer: offer, fit: fit)))
+            let row = Row(
+                need: chosenNeed, offer: offer, units: Int(units),
+                breakdown: scorer.breakdown(need: chosenNeed, household: household, offer: offer, fit: fit))
+            rows.append(row)
+            try body(row)
         }
-        return rows[first...]
     }
 
     /// Σ units and Σ units · score over the rows.
@@ -98,7 +98,7 @@ extension MatchingRuns {
             ) { writer in
                 assignment = try solve(problem, with: request.solver) { part in
                     eachPart()
-                    for row in proposals.add(part) {
+                    try proposals.add(part) { row in
                         writer.append(Int(row.need.id))
                         writer.append(Int(row.offer.id))
                         writer.append(Int(runID))
