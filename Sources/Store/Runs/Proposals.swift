@@ -62,8 +62,8 @@ struct Proposals {
 }
 
 extension MatchingRuns {
-    /// Writes the run record, then solves `problem` with the COPY of its proposals open, so
-    /// each finished part of the assignment goes to the server while the rest is solved;
+    /// Writes the run record, then solves `problem`, writing each finished part of the
+    /// assignment with its own COPY while the rest is still being solved;
     /// the caller fills in the counts once all is written. `eachPart` is called as each part
     /// arrives, before it is written. Returns the run's id and the
     /// assignment.
@@ -91,13 +91,15 @@ extension MatchingRuns {
                 problem.needCount, problem.offerCount, problem.edgeCount, request.solver.rawValue,
             ])[0].decode(Int64.self, "id")
         let expiry = try request.now.addingTimeInterval(Double(holds.proposalHours) * 3600).postgresText()
-        var assignment: Assignment?
+        let assignment: Assignment
         do {
-            try connection.copyFrom(
-                "COPY matches (need_id, offer_id, run_id, units, score_micro, breakdown, hold_expires_at, created_by) FROM STDIN"
-            ) { writer in
-                assignment = try solve(problem, with: request.solver) { part in
-                    eachPart()
+            // One COPY per part: PostgreSQL runs a COPY's foreign-key checks when the COPY
+            // ends, so the early parts' checks run while the largest component is solved.
+            assignment = try solve(problem, with: request.solver) { part in
+                eachPart()
+                try connection.copyFrom(
+                    "COPY matches (need_id, offer_id, run_id, units, score_micro, breakdown, hold_expires_at, created_by) FROM STDIN"
+                ) { writer in
                     try proposals.add(part) { row in
                         writer.append(Int(row.need.id))
                         writer.append(Int(row.offer.id))
@@ -109,13 +111,11 @@ extension MatchingRuns {
                         try writer.append(request.actor.userID)
                         try writer.endRow()
                     }
-                    try writer.flush()
                 }
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
             throw StoreError.conflict("a match was proposed by hand on a pair this run chose; run the matching again")
         }
-        guard let assignment else { throw StoreError.conflict("the solver returned no assignment; this is a bug") }
         return (runID, assignment)
     }
 
