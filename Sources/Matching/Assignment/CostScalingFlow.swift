@@ -78,10 +78,11 @@ final class CostScalingFlow {
 
     /// How much ε shrinks from one phase to the next (8–16 work about equally well here).
     static let scalingFactor: Int64 = 12
-    /// Relabels per node between two global price updates. Generated province instances run
-    /// best at 2 (2.6 s against 3.0 s at 4, 100,000 needs); county instances about a tenth
-    /// faster at 4, but within the machine's noise.
-    static let relabelsPerUpdate = 2
+    /// Relabels per node between two global price updates: 2 on networks up to 20 M arcs, 4
+    /// above, where a global update costs more against the relabels it saves (100,000-need
+    /// province instances: 2.6 s at 2, 3.0 s at 4; the million-need county's largest
+    /// component, 53 M arcs: 52–65 s at 4, 69–83 s at 2).
+    var relabelsPerUpdate: Int { arcCount > 20_000_000 ? 4 : 2 }
 
     init(nodeCount: Int, arcCount: Int, offerNodes: Range<Int>, firstArc: [Int32]) {
         self.nodeCount = nodeCount
@@ -141,18 +142,16 @@ final class CostScalingFlow {
         // The ε for which the current flow is known to be ε-optimal; nil until a phase has
         // made the flow feasible.
         var optimalAt: Int64?
-        var failedRefinements = 0
         repeat {
             epsilon = max(1, epsilon / Self.scalingFactor)
             // Refinement is tried only below one unit of the original costs, where the flow
             // has usually settled; above it, it nearly always fails and wastes its passes.
-            if let known = optimalAt, epsilon <= scale, failedRefinements < Self.refinementAttempts {
-                if refinesPrices(scale: scale, tolerance: epsilon, optimalAt: known) {
-                    if refinesPrices(scale: scale, tolerance: 0, optimalAt: epsilon) { return }
-                    optimalAt = epsilon
-                    continue
-                }
-                failedRefinements += 1
+            if let known = optimalAt, epsilon <= scale,
+                refinesPrices(scale: scale, tolerance: epsilon, optimalAt: known)
+            {
+                if refinesPrices(scale: scale, tolerance: 0, optimalAt: epsilon) { return }
+                optimalAt = epsilon
+                continue
             }
             refine(epsilon: epsilon, scale: scale)
             optimalAt = epsilon
@@ -234,7 +233,7 @@ final class CostScalingFlow {
             queueHead += 1
             if queueHead == nodeCount { queueHead = 0 }
             queued -= 1
-            if relabelsSinceUpdate >= Self.relabelsPerUpdate * nodeCount {
+            if relabelsSinceUpdate >= relabelsPerUpdate * nodeCount {
                 relabelsSinceUpdate = 0
                 globalUpdate(epsilon: epsilon, scale: scale)
             }

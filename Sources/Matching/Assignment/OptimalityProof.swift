@@ -2,10 +2,6 @@ extension CostScalingFlow {
     /// Arc passes a price refinement may spend before it gives up. Successful refinements on
     /// county-sized networks take 3–6.
     static let refinementPasses = 8
-    /// Failed refinements a solve may spend before it stops trying: on county instances the
-    /// first attempt below one cost unit fails and the next succeeds; on generated province
-    /// instances the flow keeps changing to the last phase and every attempt fails.
-    static let refinementAttempts = 2
 
     /// Price refinement (Goldberg): tries to raise prices until every residual arc has a
     /// reduced cost of at least `−tolerance`, which makes the current feasible flow
