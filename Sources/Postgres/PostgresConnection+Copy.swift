@@ -130,8 +130,7 @@ public struct CopyWriter {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
-    /// Sends what is buffered now, so the server works on it while the caller waits for more.
-    public mutating func flush() throws {
+    fileprivate mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         try connection.putCopyData(buffer)
         buffer.removeAll(keepingCapacity: true)

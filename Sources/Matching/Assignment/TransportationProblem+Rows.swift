@@ -37,16 +37,7 @@ extension TransportationProblem {
         for (index, score) in edgeScores.enumerated() where !(0...Self.maximumScore).contains(score) {
             throw .scoreOutOfRange(edgeIndex: index, scoreMicro: score)
         }
-        let sortedHouseholds = households.sorted { $0.id < $1.id }
-        var householdIndex: [Int64: Int32] = [:]
-        householdIndex.reserveCapacity(households.count)
-        for (index, household) in households.enumerated() {
-            guard household.cap >= 0 else { throw .householdCapNegative(index: index, id: household.id) }
-            guard householdIndex.updateValue(0, forKey: household.id) == nil else {
-                throw .duplicateHousehold(index: index, id: household.id)
-            }
-        }
-        for (position, household) in sortedHouseholds.enumerated() { householdIndex[household.id] = Int32(position) }
+        let (sortedHouseholds, householdIndex) = try Self.checkedHouseholds(households)
         var needHouseholds = [Int32](repeating: -1, count: needs.count)
         for (index, need) in needs.enumerated() {
             guard let household = need.householdID else { continue }

@@ -79,16 +79,7 @@ public struct TransportationProblem: Sendable, Equatable {
         households: [(id: Int64, cap: Int32)] = [],
         edges: [Edge]
     ) throws(Problem) {
-        var householdIndex: [Int64: Int32] = [:]
-        householdIndex.reserveCapacity(households.count)
-        for (index, household) in households.enumerated() {
-            guard household.cap >= 0 else { throw .householdCapNegative(index: index, id: household.id) }
-            guard householdIndex.updateValue(0, forKey: household.id) == nil else {
-                throw .duplicateHousehold(index: index, id: household.id)
-            }
-        }
-        let sortedHouseholds = households.sorted { $0.id < $1.id }
-        for (position, household) in sortedHouseholds.enumerated() { householdIndex[household.id] = Int32(position) }
+        let (sortedHouseholds, householdIndex) = try Self.checkedHouseholds(households)
 
         var needIndex: [Int64: Int32] = [:]
         needIndex.reserveCapacity(needs.count)
@@ -165,6 +156,24 @@ public struct TransportationProblem: Sendable, Equatable {
         edgeStart = start
         edgeOffers = order.map { inputOffers[Int($0)] }
         edgeScores = order.map { edges[Int($0)].scoreMicro }
+    }
+
+    /// The households sorted by id and each id's position among them; caps must not be
+    /// negative and ids not repeat.
+    static func checkedHouseholds(
+        _ households: [(id: Int64, cap: Int32)]
+    ) throws(Problem) -> (sorted: [(id: Int64, cap: Int32)], position: [Int64: Int32]) {
+        var position: [Int64: Int32] = [:]
+        position.reserveCapacity(households.count)
+        for (index, household) in households.enumerated() {
+            guard household.cap >= 0 else { throw .householdCapNegative(index: index, id: household.id) }
+            guard position.updateValue(0, forKey: household.id) == nil else {
+                throw .duplicateHousehold(index: index, id: household.id)
+            }
+        }
+        let sorted = households.sorted { $0.id < $1.id }
+        for (index, household) in sorted.enumerated() { position[household.id] = Int32(index) }
+        return (sorted, position)
     }
 
     /// Arrays already in canonical form and checked by the caller.

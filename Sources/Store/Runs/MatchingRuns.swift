@@ -179,7 +179,7 @@ public struct MatchingRuns: Sendable {
                 """,
                 [
                     runID, String(decoding: try JSONEncoder.audit.encode(report.seconds), as: UTF8.self), fingerprint,
-                    proposals.rows.count, proposals.totals.units, proposals.totals.objectiveMicro,
+                    report.matches, report.units, report.objectiveMicro,
                 ])
             try AuditTrail.record(
                 on: connection, actor: request.actor, action: "match_run.complete", entityType: "match_run",

@@ -48,11 +48,6 @@ struct Proposals {
         }
     }
 
-    /// Σ units and Σ units · score over the rows.
-    var totals: (units: Int, objectiveMicro: Int64) {
-        rows.reduce((0, Int64(0))) { ($0.0 + $1.units, $0.1 + Int64($1.units) * $1.breakdown.scoreMicro) }
-    }
-
     /// Proposed units per need category code.
     func unitsByCategory(_ context: MatchingContext) -> [String: Int] {
         var units: [String: Int] = [:]
