@@ -101,6 +101,8 @@ struct ScoringTests {
             household.location = GeoPoint(
                 latitude: 31.2 + Double.random(in: 0...0.2, using: &generator),
                 longitude: 120.5 + Double.random(in: 0...0.2, using: &generator))
+            // Some households have no location: only their region can bring them near.
+            if id % 7 == 0 { household.location = nil }
             household.statuses = [AssistanceStatus.allCases.randomElement(using: &generator) ?? .dibao]
             households[id] = household
             var need = EligibilityTests.need(household: id, category: Bool.random(using: &generator) ? 11 : 31)
@@ -119,7 +121,7 @@ struct ScoringTests {
             offer.id = id
             if offer.serviceArea.scopes.isEmpty || id % 3 == 0 {
                 offer.serviceArea.circle = .init(
-                    center: GeoPoint(latitude: 31.3, longitude: 120.6), radiusKilometres: Double(id))
+                    center: GeoPoint(latitude: 31.3, longitude: 120.6), radiusKilometres: id == 12 ? 0 : Double(id))
             }
             offer.availableFrom = context.now.addingTimeInterval(
                 Double.random(in: -30...30, using: &generator) * 86_400)

@@ -13,10 +13,9 @@ public struct BatchScorer: Sendable {
         var deadlineMicro: Int64
         var neededBy: Double
         var category: Int64
+        /// The household's place on the unit sphere; without one, a point off the sphere
+        /// beyond every offer's reach, so no circle counts.
         var home: SIMD3<Double>
-        var hasHome: Bool
-        /// The household's region code cut to each level's prefix, indexed by level (1…5).
-        var regionPrefixes: SIMD8<UInt64>
     }
 
     private struct OfferColumn {
@@ -25,15 +24,23 @@ public struct BatchScorer: Sendable {
         var availableFrom: Double
         var centre: SIMD3<Double>
         var inverseChordRadius: Double
-        var hasCircle: Bool
+        /// Squared chords beyond this score 0 for the circle without a square root: a little
+        /// over the radius squared, so rounding can never drop a pair that would score; -1
+        /// without a circle; for a zero radius (which scores as the centre) 4.5, past the
+        /// longest chord of the sphere (2) but short of ``BatchScorer/nowhere``.
+        var reachSquared: Double
         /// The first listed scope inline (level 0 when none), the rest in the shared arrays.
         var firstScopePrefix: UInt64
         var firstScopeLevel: Int32
+        var firstScopeProximity: Double
         var moreScopesStart: Int32
         var moreScopesEnd: Int32
     }
 
     private let needColumns: [NeedColumn]
+    /// Each need's household region code cut to each level's prefix: eight per need, indexed
+    /// by level (1…5), the rest never matching. Kept apart so a pair reads one from memory.
+    private let needRegionPrefixes: [UInt64]
     private let offerColumns: [OfferColumn]
     private let scopePrefixes: [UInt64]
     private let scopeLevels: [UInt8]
@@ -52,6 +59,8 @@ public struct BatchScorer: Sendable {
             ScoreBreakdown.micro(policy.weight(factor) * min(max(value, 0), 1))
         }
         let now = context.now
+        var regionPrefixes: [UInt64] = []
+        regionPrefixes.reserveCapacity(needs.count * 8)
         needColumns = needs.map { need in
             let household = households[need.householdID]
             var fixed =
@@ -66,18 +75,19 @@ public struct BatchScorer: Sendable {
             }
             let deadlineValue = ScoreFactors.deadlinePressure(neededBy: need.neededBy, now: now)
             let code = household.flatMap { UInt64($0.region.digits) } ?? 0
+            regionPrefixes += [
+                UInt64.max, code / 10_000_000_000, code / 100_000_000, code / 1_000_000, code / 1_000, code,
+                UInt64.max, UInt64.max,
+            ]
             return NeedColumn(
                 fixedMicro: fixed,
                 deadlineMicro: micro(.deadlineFit, deadlineValue),
                 neededBy: need.neededBy?.timeIntervalSinceReferenceDate ?? .infinity,
                 category: need.categoryID,
-                home: household?.location?.unitVector ?? .zero,
-                hasHome: household?.location != nil,
-                regionPrefixes: SIMD8(
-                    UInt64.max, code / 10_000_000_000, code / 100_000_000, code / 1_000_000, code / 1_000, code,
-                    UInt64.max, UInt64.max)
+                home: household?.location?.unitVector ?? Self.nowhere
             )
         }
+        needRegionPrefixes = regionPrefixes
         var prefixes: [UInt64] = []
         var levels: [UInt8] = []
         offerColumns = offers.map { offer in
@@ -93,9 +103,10 @@ public struct BatchScorer: Sendable {
                 availableFrom: offer.availableFrom.timeIntervalSinceReferenceDate,
                 centre: offer.serviceArea.circle?.center.unitVector ?? .zero,
                 inverseChordRadius: offer.serviceArea.circle?.inverseUnitChordRadius ?? 0,
-                hasCircle: offer.serviceArea.circle != nil,
+                reachSquared: Self.reachSquared(of: offer.serviceArea.circle),
                 firstScopePrefix: scopes.first.flatMap { UInt64($0.prefix) } ?? UInt64.max,
                 firstScopeLevel: Int32(scopes.first?.level.rawValue ?? 0),
+                firstScopeProximity: scopes.first.map { ScoreFactors.regionProximity($0.level) } ?? 0,
                 moreScopesStart: start,
                 moreScopesEnd: Int32(prefixes.count)
             )
@@ -119,11 +130,15 @@ public struct BatchScorer: Sendable {
         result.withUnsafeMutableBufferPointer { output in
             pairOffers.withUnsafeBufferPointer { pairOffers in
                 needColumns.withUnsafeBufferPointer { needs in
-                    offerColumns.withUnsafeBufferPointer { offers in
-                        for need in 0..<min(needs.count, pairStart.count - 1) {
-                            let column = needs[need]
-                            for pair in Int(pairStart[need])..<Int(pairStart[need + 1]) {
-                                output[pair] = score(column, offers[Int(pairOffers[pair])])
+                    needRegionPrefixes.withUnsafeBufferPointer { regionPrefixes in
+                        offerColumns.withUnsafeBufferPointer { offers in
+                            guard let firstPrefix = regionPrefixes.baseAddress else { return }
+                            for need in 0..<min(needs.count, pairStart.count - 1) {
+                                let column = needs[need]
+                                let prefixes = firstPrefix + need * 8
+                                for pair in Int(pairStart[need])..<Int(pairStart[need + 1]) {
+                                    output[pair] = score(column, prefixes, offers[Int(pairOffers[pair])])
+                                }
                             }
                         }
                     }
@@ -134,24 +149,38 @@ public struct BatchScorer: Sendable {
     }
 
     @inline(__always)
-    private func score(_ need: NeedColumn, _ offer: OfferColumn) -> Int64 {
-        let circle = ScoreFactors.circleProximity(
-            home: need.home, centre: offer.centre, inverseChordRadius: offer.inverseChordRadius)
-        var proximity = offer.hasCircle && need.hasHome ? circle : 0
-        let level = Int(offer.firstScopeLevel)
-        let region = need.regionPrefixes[level] == offer.firstScopePrefix ? levelProximity[level] : 0
+    private func score(_ need: NeedColumn, _ regionPrefixes: UnsafePointer<UInt64>, _ offer: OfferColumn) -> Int64 {
+        let delta = need.home - offer.centre
+        let chordSquared = (delta * delta).sum()
+        var proximity = 0.0
+        if chordSquared <= offer.reachSquared {
+            proximity = ScoreFactors.circleProximity(
+                chordSquared: chordSquared, inverseChordRadius: offer.inverseChordRadius)
+        }
+        let level = Int(offer.firstScopeLevel) & 7
+        let region = regionPrefixes[level] == offer.firstScopePrefix ? offer.firstScopeProximity : 0
         proximity = max(proximity, region)
         if offer.moreScopesEnd > offer.moreScopesStart {
             for scope in Int(offer.moreScopesStart)..<Int(offer.moreScopesEnd) {
-                let level = Int(scopeLevels[scope])
-                if need.regionPrefixes[level] == scopePrefixes[scope] {
+                let level = Int(scopeLevels[scope]) & 7
+                if regionPrefixes[level] == scopePrefixes[scope] {
                     proximity = max(proximity, levelProximity[level])
                 }
             }
         }
         let fit = offer.category == need.category ? exactFitMicro : parentFitMicro
         let deadline = offer.availableFrom > need.neededBy ? 0 : need.deadlineMicro
-        return need.fixedMicro + offer.reliabilityMicro + fit + deadline
-            + ScoreBreakdown.micro(proximityWeight * proximity)
+        return need.fixedMicro &+ offer.reliabilityMicro &+ fit &+ deadline
+            &+ ScoreBreakdown.micro(proximityWeight * proximity)
     }
+
+    private static func reachSquared(of circle: ServiceArea.Circle?) -> Double {
+        guard let circle else { return -1 }
+        let chord = circle.unitChordRadius
+        return chord > 0 ? chord * chord * (1 + 1e-9) : 4.5
+    }
+
+    /// Where a need without a location sits: its squared chord to any point of the sphere is
+    /// at least 243, beyond every reach.
+    private static let nowhere = SIMD3<Double>(10, 10, 10)
 }

@@ -50,8 +50,12 @@ public enum ScoreFactors {
     @inline(__always)
     static func circleProximity(home: SIMD3<Double>, centre: SIMD3<Double>, inverseChordRadius: Double) -> Double {
         let delta = home - centre
-        let chord = (delta * delta).sum().squareRoot()
-        return min(max(1 - chord * inverseChordRadius, 0), 1)
+        return circleProximity(chordSquared: (delta * delta).sum(), inverseChordRadius: inverseChordRadius)
+    }
+
+    @inline(__always)
+    static func circleProximity(chordSquared: Double, inverseChordRadius: Double) -> Double {
+        min(max(1 - chordSquared.squareRoot() * inverseChordRadius, 0), 1)
     }
 
     static func regionProximity(_ level: RegionCode.Level) -> Double { Double(level.rawValue) / 5 }
