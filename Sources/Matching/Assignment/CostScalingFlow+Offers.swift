@@ -68,6 +68,34 @@ extension CostScalingFlow {
 }
 
 extension CostScalingFlow {
+    /// Calls `body` with every arc of supply-side `node` (a household or a need) whose pair,
+    /// the arc into `node`, is residual: its arcs to households and the sink, which lead and
+    /// close its list, by their residuals; its arcs to offers by ``flowBits``, since an arc
+    /// to an offer is residual back into the need exactly while it carries flow.
+    @inline(__always)
+    func forEachResidualArcInto(supplyNode node: Int, _ body: (Int) -> Void) {
+        var first = Int(firstArc[node])
+        var end = Int(firstArc[node + 1])
+        while first < end, !isOffer(Int(arcs[first].head)) {
+            if arcs[first].residual < arcs[first].pairTotal { body(first) }
+            first += 1
+        }
+        while end > first, !isOffer(Int(arcs[end - 1].head)) {
+            end -= 1
+            if arcs[end].residual < arcs[end].pairTotal { body(end) }
+        }
+        guard first < end else { return }
+        for word in (first >> 6)...((end - 1) >> 6) {
+            var bits = flowBits[word]
+            if word == first >> 6 { bits &= ~0 << UInt64(first & 63) }
+            if word == (end - 1) >> 6 { bits &= ~0 >> UInt64(63 - ((end - 1) & 63)) }
+            while bits != 0 {
+                body(word << 6 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+    }
+
     /// The reverse arcs of need–offer pairs keep no residual of their own (it stays 0): the
     /// need's arc holds the pair's state. Scans that read the reverse arcs of `offer`
     /// bracket themselves with `syncReverseArcs(of:)` and `clearReverseArcs(of:)`, which

@@ -63,6 +63,10 @@ final class CostScalingFlow {
     let flowArcs: UnsafeMutablePointer<FlowEntry>
     let flowCount: UnsafeMutablePointer<Int32>
     let flowBase: Int
+    /// Bit `a` is set while a need's arc `a` to an offer carries flow, that is while its
+    /// reverse is in the offer's flow list: a scan for the arcs into a need reads a word of
+    /// these bits instead of dozens of idle arcs.
+    let flowBits: UnsafeMutablePointer<UInt64>
     /// Each node's best arc at its last full relabel scan (-1: none known), and the best value
     /// any other arc had then. Prices only fall during a phase, so that value stays an upper
     /// bound for the other arcs until one of them becomes residual again; while the best
@@ -108,6 +112,8 @@ final class CostScalingFlow {
         flowArcs = .allocate(capacity: flowLength)
         flowCount = .allocate(capacity: offerNodes.count)
         flowCount.initialize(repeating: 0, count: offerNodes.count)
+        flowBits = .allocate(capacity: arcCount / 64 + 1)
+        flowBits.initialize(repeating: 0, count: arcCount / 64 + 1)
         relabelBest = .allocate(capacity: nodeCount)
         relabelSecond = .allocate(capacity: nodeCount)
         rank = .allocate(capacity: nodeCount)
@@ -124,6 +130,7 @@ final class CostScalingFlow {
         relabelBest.deallocate()
         relabelSecond.deallocate()
         flowArcs.deallocate()
+        flowBits.deallocate()
         arcs.deallocate()
         excess.deallocate()
         price.deallocate()
@@ -182,11 +189,14 @@ final class CostScalingFlow {
         let slot = Int(firstArc[offer]) - flowBase + Int(flowCount[local])
         flowArcs[slot] = FlowEntry(arc: Int32(reverse), head: Int32(need), cost: cost, forward: Int32(forward))
         flowCount[local] += 1
+        flowBits[forward >> 6] |= 1 << UInt64(forward & 63)
     }
 
     /// Drops the entry at `slot` of `offer`'s flow list; the last entry takes its place.
     @inline(__always)
     func removeFlowArc(atSlot slot: Int, offer: Int) {
+        let forward = Int(flowArcs[slot].forward)
+        flowBits[forward >> 6] &= ~(1 << UInt64(forward & 63))
         let local = offer - offerNodes.lowerBound
         flowCount[local] -= 1
         let moved = flowArcs[Int(firstArc[offer]) - flowBase + Int(flowCount[local])]

@@ -27,32 +27,39 @@ extension CostScalingFlow {
                     if activeLeft == 0 { break search }
                 }
                 let nodePrice = price[node]
-                let atOffer = isOffer(node)
-                if atOffer { syncReverseArcs(of: node) }
-                defer { if atOffer { clearReverseArcs(of: node) } }
-                for arc in Int(firstArc[node])..<Int(firstArc[node + 1]) {
-                    let entering = arcs[arc]
-                    guard entering.residual < entering.pairTotal else { continue }
-                    let source = Int(entering.head)
+                // The arc `arc` of `node` is the reverse of a residual arc into it.
+                func relax(_ arc: Int) {
+                    let source = Int(arcs[arc].head)
                     let current = rank[source]
-                    guard current >= 0 else { continue }
+                    guard current >= 0 else { return }
                     // Only a rank below `bound` helps; most arcs fail that test, which
                     // saves their division.
                     let bound = min(Int(current), limit + 1)
-                    let reduced = price[source] - nodePrice - Int64(entering.cost) * scale
+                    let reduced = price[source] - nodePrice - Int64(arcs[arc].cost) * scale
                     let candidate: Int
                     if reduced < 0 {
                         candidate = level
                     } else if reduced < Int64(bound - level - 1) * epsilon {
                         candidate = level + Int(reduced / epsilon) + 1
                     } else {
-                        continue
+                        return
                     }
                     if candidate < bound {
                         if current != unreached { removeFromBucket(source) }
                         insert(source, into: candidate)
                     }
                 }
+                if node < offerNodes.lowerBound {
+                    forEachResidualArcInto(supplyNode: node, relax)
+                    continue
+                }
+                let atOffer = isOffer(node)
+                if atOffer { syncReverseArcs(of: node) }
+                for arc in Int(firstArc[node])..<Int(firstArc[node + 1])
+                where arcs[arc].residual < arcs[arc].pairTotal {
+                    relax(arc)
+                }
+                if atOffer { clearReverseArcs(of: node) }
             }
             level += 1
         }

@@ -89,20 +89,24 @@ extension CostScalingFlow {
                 price.update(from: saved, count: nodeCount)
                 return false
             }
-            let atOffer = isOffer(node)
-            if atOffer { syncReverseArcs(of: node) }
-            defer { if atOffer { clearReverseArcs(of: node) } }
-            for arc in first..<end {
-                let entering = arcs[arc]
-                guard entering.residual < entering.pairTotal else { continue }
-                let source = Int(entering.head)
-                let needed = nodePrice + Int64(entering.cost) * scale - tolerance
+            // The arc `arc` of `node` is the reverse of a residual arc into it.
+            func raise(_ arc: Int) {
+                let source = Int(arcs[arc].head)
+                let needed = nodePrice + Int64(arcs[arc].cost) * scale - tolerance
                 if price[source] < needed {
                     price[source] = needed
                     parent[source] = Int32(node)
                     enqueue(source)
                 }
             }
+            if node < offerNodes.lowerBound {
+                forEachResidualArcInto(supplyNode: node, raise)
+                continue
+            }
+            let atOffer = isOffer(node)
+            if atOffer { syncReverseArcs(of: node) }
+            for arc in first..<end where arcs[arc].residual < arcs[arc].pairTotal { raise(arc) }
+            if atOffer { clearReverseArcs(of: node) }
         }
         return true
     }
