@@ -95,16 +95,9 @@ public struct TransportationProblem: Sendable, Equatable {
         let sortedNeeds = needs.sorted { $0.id < $1.id }
         for (position, need) in sortedNeeds.enumerated() { needIndex[need.id] = Int32(position) }
 
-        var offerIndex: [Int64: Int32] = [:]
-        offerIndex.reserveCapacity(offers.count)
-        for (index, offer) in offers.enumerated() {
-            guard offer.capacity >= 0 else { throw .capacityNegative(index: index, id: offer.id) }
-            guard offerIndex.updateValue(0, forKey: offer.id) == nil else {
-                throw .duplicateOffer(index: index, id: offer.id)
-            }
-        }
-        let sortedOffers = offers.sorted { $0.id < $1.id }
-        for (position, offer) in sortedOffers.enumerated() { offerIndex[offer.id] = Int32(position) }
+        let (sortedOffers, offerIndex) = try Self.sortedByID(
+            offers, id: { $0.id }, amount: { $0.capacity }, negative: Problem.capacityNegative,
+            repeated: Problem.duplicateOffer)
 
         let needPosition = IDIndex(sortedIDs: sortedNeeds.map(\.id), fallback: needIndex)
         let offerPosition = IDIndex(sortedIDs: sortedOffers.map(\.id), fallback: offerIndex)
@@ -163,16 +156,26 @@ public struct TransportationProblem: Sendable, Equatable {
     static func checkedHouseholds(
         _ households: [(id: Int64, cap: Int32)]
     ) throws(Problem) -> (sorted: [(id: Int64, cap: Int32)], position: [Int64: Int32]) {
+        try sortedByID(
+            households, id: { $0.id }, amount: { $0.cap }, negative: Problem.householdCapNegative,
+            repeated: Problem.duplicateHousehold)
+    }
+
+    /// Rows with an id and an amount that must not be negative (offers and their capacities,
+    /// households and their caps), sorted by id, with each id's position among them. The
+    /// first negative amount or repeated id is reported with its index in the input.
+    private static func sortedByID<Row>(
+        _ rows: [Row], id: (Row) -> Int64, amount: (Row) -> Int32, negative: (_ index: Int, _ id: Int64) -> Problem,
+        repeated: (_ index: Int, _ id: Int64) -> Problem
+    ) throws(Problem) -> (sorted: [Row], position: [Int64: Int32]) {
         var position: [Int64: Int32] = [:]
-        position.reserveCapacity(households.count)
-        for (index, household) in households.enumerated() {
-            guard household.cap >= 0 else { throw .householdCapNegative(index: index, id: household.id) }
-            guard position.updateValue(0, forKey: household.id) == nil else {
-                throw .duplicateHousehold(index: index, id: household.id)
-            }
+        position.reserveCapacity(rows.count)
+        for (index, row) in rows.enumerated() {
+            guard amount(row) >= 0 else { throw negative(index, id(row)) }
+            guard position.updateValue(0, forKey: id(row)) == nil else { throw repeated(index, id(row)) }
         }
-        let sorted = households.sorted { $0.id < $1.id }
-        for (index, household) in sorted.enumerated() { position[household.id] = Int32(index) }
+        let sorted = rows.sorted { id($0) < id($1) }
+        for (index, row) in sorted.enumerated() { position[id(row)] = Int32(index) }
         return (sorted, position)
     }
 
