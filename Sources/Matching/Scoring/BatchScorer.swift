@@ -32,6 +32,8 @@ public struct BatchScorer: Sendable {
         /// The first listed scope inline (level 0 when none), the rest in the shared arrays.
         var firstScopePrefix: UInt64
         var firstScopeLevel: Int32
+        /// The first scope's region proximity, kept beside it: looking it up by level in a
+        /// vector per pair spilled the vector to memory each time.
         var firstScopeProximity: Double
         var moreScopesStart: Int32
         var moreScopesEnd: Int32
