@@ -52,6 +52,7 @@ let package = Package(
                 "Matching",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -60,7 +61,6 @@ let package = Package(
             dependencies: [
                 "Store",
                 "Matching",
-                "Postgres",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -77,7 +77,6 @@ let package = Package(
             dependencies: [
                 "Store",
                 "Matching",
-                "Postgres",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

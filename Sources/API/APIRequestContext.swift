@@ -14,6 +14,10 @@ public struct APIRequestContext: RequestContext {
     public var requestID: String
     /// The peer's IP address, for rate limiting anonymous callers; nil in tests.
     public var remoteAddress: String?
+    /// The request's `Idempotency-Key`, set by ``IdempotencyMiddleware`` for handlers to hand
+    /// to the Store call that makes the effect (an explicit argument, completed in that
+    /// call's transaction).
+    public var idempotency: IdempotencyClaim?
     /// Filled in by inner middleware for the request log, which only sees its own copy of
     /// the context: contexts are values, so the role is passed back through this box.
     let caller = CallerBox()
@@ -21,6 +25,7 @@ public struct APIRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         principal = nil
+        idempotency = nil
         requestID = ""
         remoteAddress = source.channel.remoteAddress?.ipAddress
     }

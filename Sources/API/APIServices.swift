@@ -1,10 +1,9 @@
 import Hummingbird
-import Postgres
 import Store
 
-/// Everything the handlers need, built once per process from one connection pool.
+/// Everything the handlers need, built once per process from the Store's ``Database``.
 public struct APIServices: Sendable {
-    let client: PostgresClient
+    let store: Database
     let sealer: IDNumberSealer
     let contract: APIContract
     let categories: CategoryCatalogue
@@ -22,6 +21,10 @@ public struct APIServices: Sendable {
     let users: UserRepository
     let idempotencyKeys: IdempotencyKeys
     let exports: MatchExport
+    let ranking: CandidateRanking
+    let statistics: PublicStatistics
+    let database: DatabaseStatus
+    let sessions: DashboardSessions
 
     /// Requests per second per caller, with bursts; `perSecond == 0` turns limiting off.
     public struct RateLimit: Sendable {
@@ -36,26 +39,29 @@ public struct APIServices: Sendable {
 
     /// Loads the contract and the category catalogue; fails when either cannot be read.
     public init(
-        client: PostgresClient, sealer: IDNumberSealer, rateLimit: RateLimit = RateLimit(),
-        metrics: APIMetrics = APIMetrics()
+        store: Database, rateLimit: RateLimit = RateLimit(), metrics: APIMetrics = APIMetrics()
     ) async throws {
-        self.client = client
-        self.sealer = sealer
+        self.store = store
+        self.sealer = store.sealer
         self.contract = try APIContract.bundled()
-        self.categories = try await CategoryCatalogue(CategoryRepository(client: client).all())
+        self.categories = try await CategoryCatalogue(store.categories.all())
         self.metrics = metrics
         self.rateLimit = rateLimit
-        charities = CharityRepository(client: client)
-        offers = OfferRepository(client: client)
-        households = HouseholdRepository(client: client, sealer: sealer)
-        needs = NeedRepository(client: client)
-        matches = MatchRepository(client: client, sealer: sealer)
-        runs = MatchingRuns(client: client)
-        policies = WeightPolicyRepository(client: client)
-        tokens = TokenRepository(client: client)
-        users = UserRepository(client: client)
-        idempotencyKeys = IdempotencyKeys(client: client)
-        exports = MatchExport(client: client)
+        charities = store.charities
+        offers = store.offers
+        households = store.households
+        needs = store.needs
+        matches = store.matches
+        runs = store.runs
+        policies = store.policies
+        tokens = store.tokens
+        users = store.users
+        idempotencyKeys = store.idempotencyKeys
+        exports = store.exports
+        ranking = store.candidates
+        statistics = store.statistics
+        database = store.status
+        sessions = store.sessions
     }
 }
 

@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import Postgres
 import Store
 
 /// The `/v1` router with every controller, the operator endpoints and the middleware
@@ -13,14 +12,13 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
         router.add(
             middleware: RateLimitMiddleware(rate: services.rateLimit.perSecond, burst: services.rateLimit.burst))
     }
-    OperationsController(
-        database: DatabaseStatus(client: services.client), metrics: services.metrics, contract: services.contract
-    ).addRoutes(to: router)
-    PublicStatisticsController(statistics: PublicStatistics(client: services.client))
-        .addRoutes(to: router.group("v1/public"))
+    OperationsController(database: services.database, metrics: services.metrics, contract: services.contract)
+        .addRoutes(to: router)
+    PublicStatisticsController(statistics: services.statistics).addRoutes(to: router.group("v1/public"))
+    let replayer = ReplayResponder()
     let v1 = router.group("v1")
         .add(middleware: AuthenticationMiddleware(tokens: services.tokens))
-        .add(middleware: IdempotencyMiddleware(keys: services.idempotencyKeys))
+        .add(middleware: IdempotencyMiddleware(keys: services.idempotencyKeys, replayer: replayer))
     IdentityController(services: services).addRoutes(to: v1)
     CharityController(services: services).addRoutes(to: v1)
     OfferController(services: services).addRoutes(to: v1)
@@ -30,6 +28,7 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
     MatchController(services: services).addRoutes(to: v1)
     WeightPolicyController(services: services).addRoutes(to: v1)
     TransferController(services: services, logger: logger).addRoutes(to: v1)
+    replayer.set(router.buildResponder())
     return router
 }
 
@@ -43,6 +42,6 @@ public func buildApplication(
     let router = buildRouter(services: services, logger: logger)
     addRoutes(router)
     var application = Application(router: router, configuration: configuration, logger: logger)
-    application.addServices(services.client, MaintenanceService(services: services, logger: logger))
+    application.addServices(services.store, MaintenanceService(services: services, logger: logger))
     return application
 }

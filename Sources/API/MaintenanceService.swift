@@ -16,7 +16,7 @@ public struct MaintenanceService: Service {
     public init(services: APIServices, interval: Duration = .seconds(60), logger: Logger) {
         matches = services.matches
         keys = services.idempotencyKeys
-        sessions = DashboardSessions(client: services.client)
+        sessions = services.sessions
         self.interval = interval
         self.logger = logger
     }

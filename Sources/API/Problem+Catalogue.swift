@@ -82,6 +82,14 @@ extension Problem {
         make("capacity-exhausted", "Offer capacity exhausted", .conflict, detail)
     }
 
+    /// A hand-made pair the engine would not make: each reason a run would give, by code.
+    static func ineligiblePair(_ reasons: [String]) -> Problem {
+        make(
+            "ineligible-pair", "The offer cannot serve this need", .conflict,
+            "A matching run would not pair this need with this offer: \(reasons.joined(separator: ", ")).",
+            errors: reasons.map { FieldError(field: "/offer_id", message: $0) })
+    }
+
     static func runInProgress(_ detail: String) -> Problem {
         make("run-in-progress", "Matching run in progress", .conflict, detail, headers: [.retryAfter: "30"])
     }
@@ -102,13 +110,6 @@ extension Problem {
         make(
             "idempotency-key-reused", "Idempotency key reused", .unprocessableContent,
             "This Idempotency-Key was used for a different request; use a new key.")
-    }
-
-    static func idempotencyKeyInFlight() -> Problem {
-        make(
-            "idempotency-key-in-flight", "Request in progress", .conflict,
-            "A request with this Idempotency-Key is still being processed; retry shortly.",
-            headers: [.retryAfter: "1"])
     }
 
     static func rateLimited(retryAfterSeconds: Int) -> Problem {
@@ -134,6 +135,13 @@ extension Problem {
         case .invalid(let field, let reason): self = .validation([FieldError(field: "/" + field, message: reason)])
         case .runInProgress: self = .runInProgress(error.description)
         case .versionMismatch: self = .preconditionFailed(error.description)
+        case .forbidden:
+            self = .forbidden(error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        case .ineligible(let reasons): self = .ineligiblePair(reasons)
+        case .idempotencyKeyReused: self = .idempotencyKeyReused()
+        case .idempotentReplay: self = .conflict(error.description)
+        case .databaseUnavailable: self = .databaseUnavailable()
+        case .databaseFailure: self = .internalError(requestID: "")
         }
     }
 }

@@ -1,7 +1,6 @@
 import Hummingbird
 import Logging
 import NIOCore
-import Postgres
 import Store
 
 extension Problem {
@@ -13,28 +12,32 @@ extension Problem {
         switch error {
         case let problem as Problem:
             return problem
-        case let error as StoreError:
-            return Problem(error)
         case let error as HTTPError:
             return Problem(error)
         case let error as NIOTooManyBytesError:
             return .payloadTooLarge(limit: error.maxBytes ?? JSONBody.maximumBytes)
-        case let error as PostgresError where error.meansDatabaseUnavailable:
-            logger.warning(
-                "database unavailable", metadata: ["code": "\(error.code)", "request_id": .string(requestID)])
-            return .databaseUnavailable()
-        case let error as PostgresError:
-            logger.error(
-                "database error",
-                metadata: [
-                    "code": "\(error.code)", "sqlstate": .string(error.sqlState?.rawValue ?? ""),
-                    "constraint": .string(error.constraintName ?? ""), "request_id": .string(requestID),
-                ])
-            return .internalError(requestID: requestID)
         default:
+            if let storeError = StoreError(translating: error) {
+                return answering(storeError, requestID: requestID, logger: logger)
+            }
             logger.error(
                 "unexpected error", metadata: ["type": "\(Swift.type(of: error))", "request_id": .string(requestID)])
             return .internalError(requestID: requestID)
+        }
+    }
+
+    /// The Store's refusal; a database that cannot be reached is a quick 503 and any other
+    /// database failure a 500 whose SQLSTATE goes to the log only.
+    private static func answering(_ error: StoreError, requestID: String, logger: Logger) -> Problem {
+        switch error {
+        case .databaseUnavailable:
+            logger.warning("database unavailable", metadata: ["request_id": .string(requestID)])
+            return .databaseUnavailable()
+        case .databaseFailure(let code):
+            logger.error("database error", metadata: ["code": .string(code), "request_id": .string(requestID)])
+            return .internalError(requestID: requestID)
+        default:
+            return Problem(error)
         }
     }
 
@@ -50,14 +53,5 @@ extension Problem {
                 type: Problem.typeBase + "bad-request", title: "Bad request", status: error.status,
                 detail: error.body ?? "The request is not acceptable.")
         }
-    }
-}
-
-extension PostgresError {
-    /// Errors that mean "no database right now" rather than "this request is wrong".
-    var meansDatabaseUnavailable: Bool {
-        [.connectionFailed, .connectionClosed, .poolAcquireTimeout, .poolShutDown].contains(code)
-            || sqlState?.rawValue.hasPrefix("08") == true || sqlState?.rawValue == "57P01"
-            || sqlState?.rawValue == "57P03"
     }
 }

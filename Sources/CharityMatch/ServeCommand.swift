@@ -43,13 +43,13 @@ struct ServeCommand: AsyncParsableCommand {
         let port = try resolvedPort()
         let sealer = try IDNumberSealer.fromEnvironment()
         let client = try database.makeClient(logger: logger)
+        let store = Database(client: client, sealer: sealer)
         let services: APIServices
         let dashboard: DashboardController<APIRequestContext>
         do {
             services = try await APIServices(
-                client: client, sealer: sealer,
-                rateLimit: .init(perSecond: rateLimit, burst: max(1, rateLimit * 2)))
-            dashboard = try await DashboardController(client: client, sealer: sealer)
+                store: store, rateLimit: .init(perSecond: rateLimit, burst: max(1, rateLimit * 2)))
+            dashboard = try await DashboardController(store: store)
         } catch {
             await client.shutdown()
             throw ValidationError("cannot start: \(error)")

@@ -1,4 +1,3 @@
-import Postgres
 import Store
 
 /// The Store calls behind the coordinator's pages (review, runs, charities, audit), held as
@@ -9,10 +8,10 @@ struct CoordinatorStores: Sendable {
     let regionalCharities: RegionalCharities
     let audit: ScopedAuditLog
 
-    init(client: PostgresClient) {
-        runs = MatchingRuns(client: client)
-        policies = WeightPolicyRepository(client: client)
-        regionalCharities = RegionalCharities(client: client)
-        audit = ScopedAuditLog(client: client)
+    init(store: Database) {
+        runs = store.runs
+        policies = store.policies
+        regionalCharities = store.regionalCharities
+        audit = store.audit
     }
 }

@@ -31,7 +31,7 @@ extension DashboardController {
         }
         do {
             let record = try await charities.suspend(
-                charity: charity.id, by: session.principal.actor, reason: form["reason"] ?? "")
+                charity: charity.id, by: session.principal, reason: form["reason"] ?? "")
             let flash: [String: Any] = [
                 "ok": true, "text": Self.filled(texts["suspendedCharity"] ?? "", ["name": record.name]),
             ]

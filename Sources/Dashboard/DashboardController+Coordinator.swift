@@ -14,8 +14,9 @@ extension DashboardController {
     ) -> @Sendable (Request, Context) async throws -> Response {
         { request, _ in
             guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-            let role = session.principal.role
-            guard role == .coordinator || role == .admin else { return Self.redirect(Self.homePath(role)) }
+            guard session.principal.may(.approveMatch) else {
+                return Self.redirect(Self.homePath(session.principal.role))
+            }
             return try await body(request, session)
         }
     }
@@ -50,6 +51,15 @@ extension DashboardController {
             return texts["refused.changed"] ?? ""
         case .invalid(let field, let reason):
             return fieldMessage(field, reason, texts)
+        case .forbidden:
+            return texts["refused.forbidden"] ?? ""
+        case .ineligible(let reasons):
+            return text(
+                "refused.ineligible", ["reasons": reasons.map { texts["reason." + $0] ?? $0 }.joined(separator: "、")])
+        case .idempotentReplay, .idempotencyKeyReused, .databaseFailure:
+            return text("refused.conflict", ["reason": error.description])
+        case .databaseUnavailable:
+            return texts["refused.unavailable"] ?? ""
         }
     }
 

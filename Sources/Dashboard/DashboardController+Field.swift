@@ -79,15 +79,4 @@ extension DashboardController {
     static func list(_ words: [String]) -> String {
         words.isEmpty ? "–" : words.joined(separator: "、")
     }
-
-    /// Whether the role may read households and needs: as the API, caseworkers and
-    /// coordinators within their region, admins everywhere.
-    static func readsHouseholds(_ role: UserRole) -> Bool {
-        role == .caseworker || role == .coordinator || role == .admin
-    }
-
-    /// Whether the role may record needs and feedback: as the API, caseworkers and admins.
-    static func recordsForHouseholds(_ role: UserRole) -> Bool {
-        role == .caseworker || role == .admin
-    }
 }

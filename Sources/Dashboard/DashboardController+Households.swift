@@ -14,7 +14,7 @@ extension DashboardController {
     /// The households of the caller's region, by id, fifty at a time.
     @Sendable func householdList(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard Self.readsHouseholds(session.principal.role) else {
+        guard session.principal.may(.readHouseholds) else {
             return Self.redirect(Self.homePath(session.principal.role))
         }
         let texts = DashboardText.strings(Self.language(request))
@@ -31,7 +31,7 @@ extension DashboardController {
     /// (for those who record needs) the way to add one.
     @Sendable func householdPage(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard Self.readsHouseholds(session.principal.role) else {
+        guard session.principal.may(.readHouseholds) else {
             return Self.redirect(Self.homePath(session.principal.role))
         }
         guard let id = Self.pathID(context),
@@ -57,7 +57,7 @@ extension DashboardController {
             "needs": needRows, "hasNeeds": !needRows.isEmpty,
         ]
         if let next = page.nextCursor { values["next"] = "/dashboard/households/\(household.id)?after=\(next)" }
-        if Self.recordsForHouseholds(session.principal.role) {
+        if session.principal.may(.recordNeed) {
             values["newNeed"] = "/dashboard/needs/new?household=" + Self.queryValue(household.caseNumber)
         }
         return render(

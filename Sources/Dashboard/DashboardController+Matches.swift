@@ -95,7 +95,7 @@ extension DashboardController {
             if entry.errors.isEmpty {
                 do {
                     _ = try await matches.apply(
-                        transition, to: match.id, by: session.principal.actor,
+                        transition, to: match.id, by: session.principal,
                         reasonCode: transition == .decline && !entry.reason.isEmpty ? entry.reason : nil,
                         note: transition == .decline && !entry.note.isEmpty ? entry.note : nil)
                     return Self.redirect(

@@ -24,7 +24,7 @@ extension DashboardController {
     /// The empty need form, with the household filled in when the link named one.
     @Sendable func needForm(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard Self.recordsForHouseholds(session.principal.role) else {
+        guard session.principal.may(.recordNeed) else {
             return Self.redirect(Self.homePath(session.principal.role))
         }
         let household = request.uri.queryParameters["household"].map(String.init) ?? ""
@@ -35,7 +35,7 @@ extension DashboardController {
     /// and each refusal next to its field.
     @Sendable func recordNeed(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard Self.recordsForHouseholds(session.principal.role) else {
+        guard session.principal.may(.recordNeed) else {
             return Self.redirect(Self.homePath(session.principal.role))
         }
         guard let posted = try await form(request, session) else { return try refusedForm(request, session) }
@@ -59,7 +59,7 @@ extension DashboardController {
     /// One need of the caller's region with its candidates and matches.
     @Sendable func needDetail(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard Self.readsHouseholds(session.principal.role) else {
+        guard session.principal.may(.readNeeds) else {
             return Self.redirect(Self.homePath(session.principal.role))
         }
         guard let id = Self.pathID(context) else { return notFound(request, session) }
@@ -70,7 +70,7 @@ extension DashboardController {
     /// the need again; a refusal is shown next to the field on the need page.
     @Sendable func recordFeedback(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard Self.recordsForHouseholds(session.principal.role) else {
+        guard session.principal.may(.recordNeed) else {
             return Self.redirect(Self.homePath(session.principal.role))
         }
         guard let posted = try await form(request, session) else { return try refusedForm(request, session) }
@@ -112,7 +112,7 @@ extension DashboardController {
             "householdHref": "/dashboard/households/\(household.id)",
         ]
         values.merge(candidateValues(candidates, request, texts)) { first, _ in first }
-        let recordsFeedback = Self.recordsForHouseholds(session.principal.role)
+        let recordsFeedback = session.principal.may(.recordNeed)
         let page = try await matches.list(
             MatchFilter(need: need.id, region: scope),
             page: PageRequest(after: Self.cursor(request, "matches_after"), limit: 50))

@@ -8,9 +8,7 @@ extension DashboardController {
     /// weekly flow and satisfaction per charity, for the coordinator's region.
     @Sendable func overview(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard session.principal.role == .coordinator || session.principal.role == .admin else {
-            return Self.redirect(Self.homePath(session.principal.role))
-        }
+        guard session.principal.may(.approveMatch) else { return Self.redirect(Self.homePath(session.principal.role)) }
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let scope = session.regionLimit
@@ -44,7 +42,7 @@ extension DashboardController {
     /// The needs of the caller's region, newest first by id, a page at a time.
     @Sendable func needList(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard session.principal.role != .charity else { return Self.redirect(Self.homePath(.charity)) }
+        guard session.principal.may(.readNeeds) else { return Self.redirect(Self.homePath(session.principal.role)) }
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let scope = session.regionLimit

@@ -44,14 +44,10 @@ extension DashboardController {
         }
         let reason = transition == .reject ? Self.nonBlank(form["reason_code"]) : nil
         let note = Self.nonBlank(form["note"])
-        let visible = MatchFilter(region: session.regionLimit)
         matches: for id in ids {
             do {
-                guard try await matches.match(id: id, visibleTo: visible) != nil else {
-                    throw StoreError.notFound(entity: "match", id: String(id))
-                }
                 let record = try await matches.apply(
-                    transition, to: id, by: session.principal.actor, reasonCode: reason, note: note)
+                    transition, to: id, by: session.principal, reasonCode: reason, note: note)
                 outcome.results.append((id, true, texts[record.status.rawValue] ?? record.status.rawValue))
             } catch let error as StoreError {
                 // A refused field refuses every match alike, before any of them changed.
@@ -91,8 +87,9 @@ extension DashboardController {
         text.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The proposals of one run (the region's newest by default) under the filters, a page
-    /// at a time, with each score drawn as its factors.
+    /// The proposals of one run (the region's newest by default), or the hand-made ones
+    /// (`run=manual`), under the filters, a page at a time, with each score drawn as its
+    /// factors and each hand-made proposal marked as such.
     func reviewPage(
         _ request: Request, _ session: DashboardSession, query: ReviewQuery, outcome: ReviewOutcome? = nil,
         status: HTTPResponse.Status = .ok
@@ -102,22 +99,31 @@ extension DashboardController {
         let limit = session.regionLimit
         var values: [String: Any] = ["csrf": session.csrfToken]
         if let outcome { values.merge(Self.outcomeValues(outcome, texts)) { _, new in new } }
-        let run: MatchRunRecord?
-        if let id = query.run {
+        let handMadeWaiting = MatchFilter(status: .proposed, region: limit, handMade: true)
+        let handMadePage = try await matches.list(handMadeWaiting, page: PageRequest(limit: 1))
+        values["handMadeWaiting"] = !query.handMade && !handMadePage.items.isEmpty
+        var run: MatchRunRecord?
+        if query.handMade {
+            run = nil
+        } else if let id = query.run {
             run = try await coordination.runs.run(id: id, within: limit)
         } else {
             run = try await coordination.runs.runs(within: limit, page: PageRequest(limit: 1)).items.first
         }
-        guard let run else {
+        guard run != nil || query.handMade else {
             values["noRun"] = texts[query.run == nil ? "noRunYet" : "runNotFound"] ?? ""
             return coordinatorResponse(
                 "review", values, titleKey: "review", request, session, status: query.run == nil ? status : .notFound)
         }
         var query = query
-        query.run = run.id
+        query.run = run?.id
         let checked = query.checked(within: limit, categories: Set(categoryNames.keys), texts: texts)
-        values["run"] = try await runSummary(run, texts)
-        values["filters"] = try await reviewFilters(run, query, language)
+        if let run {
+            values["run"] = try await runSummary(run, texts)
+        } else {
+            values["run"] = ["id": "manual", "handMade": true] as [String: Any]
+        }
+        values["filters"] = try await reviewFilters(run, query, language, within: limit)
         values["filterErrors"] = checked.errors
         values["keep"] = (query.fields + [("after", query.after.map { String($0) })]).compactMap { name, value in
             value.map { ["name": name, "value": $0] }
@@ -131,7 +137,9 @@ extension DashboardController {
             return coordinatorResponse(
                 "review", values, titleKey: "review", request, session, status: .unprocessableContent)
         }
-        var filter = MatchFilter(status: .proposed, run: run.id, category: checked.category, charity: checked.charity)
+        var filter = MatchFilter(
+            status: .proposed, run: run?.id, category: checked.category, charity: checked.charity,
+            handMade: query.handMade)
         filter.region = checked.township ?? limit
         let page = try await matches.review(
             filter, scoreMicro: checked.scoreMicro, page: PageRequest(after: query.after, limit: 50))
@@ -173,10 +181,10 @@ extension DashboardController {
 
     /// The choices of the filter form, with the current ones selected.
     private func reviewFilters(
-        _ run: MatchRunRecord, _ query: ReviewQuery, _ language: DashboardLanguage
+        _ run: MatchRunRecord?, _ query: ReviewQuery, _ language: DashboardLanguage, within limit: RegionScope?
     ) async throws -> [String: Any] {
         var townships: [[String: Any]] = []
-        if let scope = RegionCode(run.region)?.scope {
+        if let scope = run.flatMap({ RegionCode($0.region)?.scope }) ?? limit {
             townships = try await regions.regions(
                 in: scope, level: .township, page: PageRequest(limit: PageRequest<String>.maximumLimit)
             ).items.map { ["value": $0.code, "label": $0.name, "selected": $0.code == query.township] }
@@ -188,7 +196,7 @@ extension DashboardController {
                 "selected": String(id) == query.category,
             ] as [String: Any]
         }
-        let charities = try await matches.charities(ofRun: run.id).map {
+        let charities = try await matches.charities(ofRun: run?.id).map {
             ["value": String($0.id), "label": $0.name, "selected": String($0.id) == query.charity] as [String: Any]
         }
         return [
@@ -203,6 +211,7 @@ extension DashboardController {
         let breakdown = row.match.breakdown
         var values: [String: Any] = [
             "id": String(row.match.id), "category": categoryName(row.categoryID, language),
+            "handMade": row.match.runID == nil,
             "urgency": String(row.urgency), "emergency": row.isEmergency,
             "township": row.townshipName ?? row.householdRegion, "offer": row.offerTitle, "charity": row.charityName,
             "units": String(row.match.units),

@@ -130,7 +130,7 @@ extension DashboardController {
         do {
             let stored = try await coordination.policies.publish(
                 name: policy.name, weights: policy.weights, description: Self.nonBlank(form["description"]),
-                by: session.principal.actor)
+                by: session.principal)
             state.flash = [
                 "ok": true,
                 "text": Self.filled(
@@ -182,9 +182,17 @@ extension DashboardController {
         let after = Self.cursor(request, "after")
         let page = try await coordination.runs.runs(within: limit, page: PageRequest(after: after, limit: 25))
         let names = try await regions.names(of: Set(page.items.map(\.region)))
-        let policies = try await coordination.policies.list().filter(\.active)
-        let standard = policies.first { $0.policy.name == Self.previewedPolicy }?.policy ?? .standard
         let ownRegion = Self.regionCode(session)
+        let ownCode = ownRegion.flatMap(RegionCode.init)
+        let standard = try await coordination.policies.active(named: Self.previewedPolicy, for: ownCode).policy
+        // The version each policy name has where the caller's runs take place.
+        var policies: [WeightPolicy] = []
+        let applying = try await coordination.policies.list(bearingOn: limit).filter { stored in
+            stored.region.map { region in limit?.prefix.hasPrefix(region.prefix) ?? false } ?? true
+        }
+        for name in Set(applying.map(\.policy.name)).sorted() {
+            policies.append(try await coordination.policies.active(named: name, for: ownCode).policy)
+        }
         let chosenPolicy = state.startPolicy ?? Self.previewedPolicy
         var previewForm: [String: Any] = [
             "region": state.previewRegion ?? ownRegion ?? "", "errors": state.previewErrors,
@@ -199,10 +207,7 @@ extension DashboardController {
                 "errors": state.startErrors,
             ] as [String: Any],
             "policies": policies.map {
-                [
-                    "name": $0.policy.name, "version": String($0.policy.version),
-                    "selected": $0.policy.name == chosenPolicy,
-                ] as [String: Any]
+                ["name": $0.name, "version": String($0.version), "selected": $0.name == chosenPolicy] as [String: Any]
             },
             "previewForm": previewForm,
             "regionChoices": try await regionChoices(limit),

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Matching
-import Postgres
 import Store
 
 /// The dashboard's pages under `/dashboard`: sign-in with a token, then the pages of the
@@ -31,25 +30,25 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     let pages: DashboardPages
     let coordination: CoordinatorStores
 
-    /// Loads the templates and the category names; fails when either cannot be read.
-    /// `sealer` issues the household references charities see on their matches, so it must
-    /// use the same pepper as the API's.
-    public init(client: PostgresClient, sealer: IDNumberSealer) async throws {
-        sessions = DashboardSessions(client: client)
-        figures = DashboardFigures(client: client)
-        needs = NeedRepository(client: client)
-        offers = OfferRepository(client: client)
-        households = HouseholdRepository(client: client, sealer: sealer)
-        matches = MatchRepository(client: client, sealer: sealer)
-        feedback = FeedbackRepository(client: client)
-        charities = CharityRepository(client: client)
-        regions = RegionRepository(client: client)
-        ranking = CandidateRanking(client: client)
-        categories = try await CategoryRepository(client: client).all()
+    /// Loads the templates and the category names; fails when either cannot be read. The
+    /// store's sealer issues the household references charities see on their matches, the
+    /// same as the API's.
+    public init(store: Database) async throws {
+        sessions = store.sessions
+        figures = store.figures
+        needs = store.needs
+        offers = store.offers
+        households = store.households
+        matches = store.matches
+        feedback = store.feedback
+        charities = store.charities
+        regions = store.regions
+        ranking = store.candidates
+        categories = try await store.categories.all()
         categoryNames = Dictionary(
             uniqueKeysWithValues: categories.map { ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn)) })
         pages = try await DashboardPages.bundled()
-        coordination = CoordinatorStores(client: client)
+        coordination = CoordinatorStores(store: store)
     }
 
     public func addRoutes(to group: RouterGroup<Context>) {
@@ -149,7 +148,9 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let role = session.principal.role
-        let nav = Self.navigation.filter { $0.roles.contains(role) }.map { ($0.path, texts[$0.label] ?? $0.label) }
+        let nav = Self.navigation.filter { session.principal.may($0.action) }.map {
+            ($0.path, texts[$0.label] ?? $0.label)
+        }
         return DashboardPages.Frame(
             title: title, language: language,
             signedIn: .init(
@@ -159,19 +160,20 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             path: request.uri.path)
     }
 
-    /// The pages in the navigation bar, with the roles that see each (the pages check again).
-    static var navigation: [(path: String, label: String, roles: Set<UserRole>)] {
+    /// The pages in the navigation bar, each shown to whoever the access policy lets do
+    /// its work (the pages check again).
+    static var navigation: [(path: String, label: String, action: Action)] {
         [
-            ("/dashboard/overview", "overview", [.coordinator, .admin]),
-            ("/dashboard/households", "households", [.caseworker, .coordinator, .admin]),
-            ("/dashboard/needs", "needs", [.caseworker, .coordinator, .admin]),
-            ("/dashboard/needs/new", "newNeed", [.caseworker]),
-            ("/dashboard/matches", "myMatches", [.charity]),
-            ("/dashboard/offers", "offers", [.charity]),
-            ("/dashboard/review", "review", [.coordinator, .admin]),
-            ("/dashboard/runs", "runs", [.coordinator, .admin]),
-            ("/dashboard/charities", "charities", [.coordinator, .admin]),
-            ("/dashboard/audit", "audit", [.coordinator, .admin]),
+            ("/dashboard/overview", "overview", .approveMatch),
+            ("/dashboard/households", "households", .readHouseholds),
+            ("/dashboard/needs", "needs", .readNeeds),
+            ("/dashboard/needs/new", "newNeed", .recordNeed),
+            ("/dashboard/matches", "myMatches", .acceptMatch),
+            ("/dashboard/offers", "offers", .postOffer),
+            ("/dashboard/review", "review", .approveMatch),
+            ("/dashboard/runs", "runs", .approveMatch),
+            ("/dashboard/charities", "charities", .suspendCharity),
+            ("/dashboard/audit", "audit", .approveMatch),
         ]
     }
 
@@ -208,7 +210,5 @@ public struct DashboardController<Context: RequestContext>: Sendable {
 extension DashboardSession {
     /// The region the signed-in person's pages are confined to (nil for an admin), as the
     /// API confines the same person's requests.
-    var regionLimit: RegionScope? {
-        principal.role == .admin ? nil : principal.regionScope
-    }
+    var regionLimit: RegionScope? { principal.regionLimit }
 }

@@ -81,6 +81,12 @@ struct DashboardPages: Sendable {
 }
 
 extension HTTPField.Name {
-    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
-    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xContentTypeOptions = constant("X-Content-Type-Options")
+    static let referrerPolicy = constant("Referrer-Policy")
+
+    /// A header name written in this file, so known to be valid.
+    private static func constant(_ name: String) -> HTTPField.Name {
+        guard let field = HTTPField.Name(name) else { preconditionFailure("\(name) is not a header name") }
+        return field
+    }
 }

@@ -11,6 +11,11 @@ extension DashboardText {
         // Review
         "run": "匹配运行", "goToRuns": "前往“匹配运行”页面", "noRunYet": "本区域还没有匹配运行。请先在“匹配运行”页面启动一次。",
         "runNotFound": "找不到这次匹配运行，或它不在您的区域内。",
+        "refused.forbidden": "您的角色或区域无权进行此操作。", "refused.ineligible": "这条供给不能满足这条需求：{reasons}",
+        "refused.unavailable": "数据库暂时无法访问，请稍后再试。",
+        "handMadeProposals": "社工手工提议", "handMadeBadge": "手工",
+        "handMadeHint": "社工从候选供给中手工选出的配对，已按匹配运行的同样规则核验并评分，等待审核。",
+        "handMadeWaiting": "有社工手工提议的配对待审核 →",
         "noProposals": "这次运行在当前筛选下没有待审核的匹配。可以清除筛选，或查看其他运行。",
         "noMoreProposals": "后面没有更多待审核的匹配了。请回到第一页。",
         "scoreFrom": "得分不低于", "scoreTo": "得分不高于", "rejectReason": "驳回原因", "chooseReason": "请选择原因",
@@ -80,6 +85,13 @@ extension DashboardText {
         "run": "Run", "goToRuns": "Go to Runs",
         "noRunYet": "No matching run in this region yet. Start one on the Runs page.",
         "runNotFound": "This run does not exist or is outside your region.",
+        "refused.forbidden": "Your role or region may not do this.",
+        "refused.ineligible": "This offer cannot serve this need: {reasons}",
+        "refused.unavailable": "The database cannot be reached right now; try again shortly.",
+        "handMadeProposals": "Hand-made proposals", "handMadeBadge": "hand-made",
+        "handMadeHint":
+            "Pairs caseworkers picked from the candidates, checked and scored by the same rules as a run, waiting for review.",
+        "handMadeWaiting": "Hand-made proposals by caseworkers are waiting for review →",
         "noProposals":
             "This run has no proposals waiting under these filters. Clear the filters or look at another run.",
         "noMoreProposals": "No more proposals after this point. Go back to the first page.",

@@ -6,6 +6,8 @@ import Matching
 /// decision shows the same selection the coordinator was working through.
 struct ReviewQuery {
     var run: Int64?
+    /// The hand-made proposals (`run=manual`) instead of a run's.
+    var handMade: Bool
     /// A township's 12-digit code.
     var township: String?
     var category: String?
@@ -21,6 +23,7 @@ struct ReviewQuery {
             value(name).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
         run = text("run").flatMap { Int64($0) }
+        handMade = text("run") == "manual"
         township = text("township")
         category = text("category")
         charity = text("charity")
@@ -32,7 +35,8 @@ struct ReviewQuery {
     /// The selection without the page, as (name, value) pairs for links and hidden fields.
     var fields: [(String, String?)] {
         [
-            ("run", run.map { String($0) }), ("township", township), ("category", category), ("charity", charity),
+            ("run", handMade ? "manual" : run.map { String($0) }), ("township", township), ("category", category),
+            ("charity", charity),
             ("min", minimumScore), ("max", maximumScore),
         ]
     }

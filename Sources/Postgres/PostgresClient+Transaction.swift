@@ -39,20 +39,17 @@ extension PostgresClient {
     /// Runs `body` in a transaction on a pooled connection, and runs it again (up to
     /// `maxAttempts` in all, with a short randomised pause) when the server reports a
     /// serialization failure (40001) or a deadlock (40P01), the two errors that mean
-    /// "the same work may well succeed now". An unclaimed ``TransactionAttachment`` bound to
-    /// the task runs first inside the transaction (and again on each retry).
+    /// "the same work may well succeed now".
     public func withTransaction<T: Sendable>(
         isolation: PostgresConnection.IsolationLevel = .readCommitted,
         maxAttempts: Int = 4,
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
-        let attached = TransactionAttachment.current?.claim()
         var attempt = 1
         while true {
             do {
                 return try await withConnection {
                     try $0.transaction(isolation: isolation) { connection in
-                        try attached?(connection)
                         return try body(connection)
                     }
                 }

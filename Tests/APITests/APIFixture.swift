@@ -84,7 +84,8 @@ struct APIFixture: Sendable {
             tokens[caller] = try await issuer.issueToken(for: user.id, label: nil, expiresAt: nil, by: .system)
                 .plaintext
         }
-        let services = try await APIServices(client: client, sealer: sealer, rateLimit: rateLimit)
+        let services = try await APIServices(
+            store: Database(client: client, sealer: sealer), rateLimit: rateLimit)
         let names = try await client.query("SELECT DISTINCT contact_name FROM households WHERE contact_name <> ''")
             .map { try $0.decode(String.self, "contact_name") }
         return APIFixture(

@@ -34,7 +34,7 @@ struct AuthorizationMatrixTests {
         "GET /v1/charities/{id}/performance": [.admin, .coordinator, .caseworker, .charity],
         "POST /v1/charities/{id}/suspend": [.admin, .coordinator],
         "POST /v1/charities/{id}/ban": [.admin],
-        "POST /v1/charities/{id}/reinstate": [.admin],
+        "POST /v1/charities/{id}/reinstate": [.admin, .coordinator],
         "GET /v1/offers/{id}": [.admin, .coordinator, .caseworker, .charity],
         "PUT /v1/offers/{id}": [.charity],
         "POST /v1/offers/{id}/close": [.charity],
@@ -56,6 +56,13 @@ struct AuthorizationMatrixTests {
         "POST /v1/matches/{id}/deliver": [.charity],
         "POST /v1/matches/{id}/cancel": [.admin, .coordinator, .caseworker],
         "POST /v1/matches/{id}/feedback": [.admin, .caseworker],
+        "GET /v1/weight-policies/{id}": [.admin, .coordinator, .caseworker],
+    ]
+
+    /// Sanctions a coordinator takes only on charities at work in their region: one of
+    /// another county reads as missing to them, though they may read it.
+    static let regionalSanctions: Set<String> = [
+        "POST /v1/charities/{id}/suspend", "POST /v1/charities/{id}/reinstate",
     ]
 
     static func role(of caller: Caller) -> UserRole? {
@@ -96,10 +103,14 @@ struct AuthorizationMatrixTests {
                             Target(label: "nonexistent", id: Self.nonexistent, reachedBy: [])
                         ] {
                             let path = String(parts[1]).replacingOccurrences(of: "{id}", with: String(target.id))
+                            var reaches = target.reachedBy
+                            if Self.regionalSanctions.contains(route), target.label == "a far charity" {
+                                reaches.remove(.coordinator)
+                            }
                             let response = try await send(api, method, path, as: caller)
                             cells += 1
                             let verdict = Self.judge(
-                                response.status, caller: caller, allowed: allowed, reaches: target.reachedBy,
+                                response.status, caller: caller, allowed: allowed, reaches: reaches,
                                 exists: target.id != Self.nonexistent)
                             if let verdict {
                                 leaks.append("\(route) as \(caller.rawValue) on \(target.label): \(verdict)")

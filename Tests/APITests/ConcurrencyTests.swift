@@ -1,10 +1,10 @@
 import Foundation
 import HTTPTypes
 import Postgres
-import Store
 import Testing
 
 @testable import API
+@testable import Store
 
 @Suite("Idempotency, If-Match and capacity under concurrent requests")
 struct ConcurrencyTests {
@@ -107,7 +107,7 @@ struct ConcurrencyTests {
             for need in needs {
                 matches.append(
                     try await MatchRepository(client: fixture.client)
-                        .propose(need: need, offer: offer, units: 1, breakdown: nil, by: .system).id)
+                        .insertUncheckedProposal(need: need, offer: offer, units: 1, by: .system).id)
             }
             let proposed = matches
             try await fixture.test { api in

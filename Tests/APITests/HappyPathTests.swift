@@ -129,7 +129,7 @@ struct HappyPathTests {
                 let missing = try await api.call(.put, "/v1/charities/\(id)", as: .admin, json: edit)
                 #expect(missing.status == .preconditionRequired)
                 let suspended = try await api.call(
-                    .post, "/v1/charities/\(id)/suspend", as: .coordinator, json: #"{"reason":"年检未通过"}"#)
+                    .post, "/v1/charities/\(id)/suspend", as: .admin, json: #"{"reason":"年检未通过"}"#)
                 #expect(suspended["status"]?.stringValue == "suspended")
                 let banned = try await api.call(
                     .post, "/v1/charities/\(id)/ban", as: .admin,

@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Matching
 import Postgres
-import Store
+
+@testable import Store
 
 /// Objects near the test callers (in the caseworker's township of 320508, on the charity's
 /// offers) and far from them (in 320509, on another county's charity), with who reaches each.
@@ -72,11 +73,11 @@ struct MatrixTargets: Sendable {
         let nearToo = try await need(in: String(township.prefix(9)), skipping: near.need)
         let distant = try await need(in: "320509")
         let matches = MatchRepository(client: client)
-        let ours = try await matches.propose(need: near.need, offer: ourOffer, units: 1, breakdown: nil, by: .system)
-        let theirs = try await matches.propose(
-            need: nearToo.need, offer: theirOffer, units: 1, breakdown: nil, by: .system)
-        let farMatch = try await matches.propose(
-            need: distant.need, offer: farOffer, units: 1, breakdown: nil, by: .system)
+        let ours = try await matches.insertUncheckedProposal(need: near.need, offer: ourOffer, units: 1, by: .system)
+        let theirs = try await matches.insertUncheckedProposal(
+            need: nearToo.need, offer: theirOffer, units: 1, by: .system)
+        let farMatch = try await matches.insertUncheckedProposal(
+            need: distant.need, offer: farOffer, units: 1, by: .system)
         let runs = MatchingRuns(client: client)
         func run(_ code: String) async throws -> Int64 {
             guard let region = RegionCode(code) else { preconditionFailure("a region code") }

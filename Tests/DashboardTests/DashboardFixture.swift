@@ -85,7 +85,7 @@ struct DashboardFixture: Sendable {
     /// Runs `body` against the dashboard in memory.
     func test<T: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         let router = Router(context: BasicRequestContext.self)
-        try await DashboardController<BasicRequestContext>(client: client, sealer: sealer).addRoutes(
+        try await DashboardController<BasicRequestContext>(store: Database(client: client, sealer: sealer)).addRoutes(
             to: router.group("dashboard"))
         return try await Application(router: router).test(.router, body)
     }

@@ -3,7 +3,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Matching
 import Postgres
+import Store
 import Testing
 
 @Suite("Dashboard review page")
@@ -121,6 +123,53 @@ struct ReviewPageTests {
                     "/dashboard/review",
                     form: ["_csrf": Browser.csrf(in: answer.html), "run": String(run), "decision": "approve"])
                 #expect(nothing.status == .unprocessableContent && nothing.html.contains("请至少勾选一个匹配"))
+            }
+        }
+    }
+
+    @Test func handMadeProposalsWaitOnTheReviewPageMarkedAsSuch() async throws {
+        try await DashboardFixture.with("dash_review_hand") { fixture in
+            let caseworker = try await fixture.scalar(
+                Int64.self, "SELECT id FROM users WHERE login = 'dash-caseworker'")
+            let principal = Principal(
+                userID: caseworker, tokenID: 0, role: .caseworker,
+                regionScope: RegionCode(fixture.township)?.scope, charityID: nil)
+            // The run's pending proposals hold what was left: give every open offer a few units more.
+            try await fixture.client.query("UPDATE offers SET capacity = capacity + 5 WHERE status = 'open'")
+            let needs = try await fixture.client.query(
+                """
+                SELECT n.id FROM needs n JOIN households h ON h.id = n.household_id
+                 WHERE n.status = 'open' AND h.region_code LIKE left($1, 9) || '%' ORDER BY n.id LIMIT 60
+                """, [fixture.township]
+            ).map { try $0.decode(Int64.self, "id") }
+            var made: MatchRecord?
+            for need in needs where made == nil {
+                let ranked = try await CandidateRanking(client: fixture.client).candidates(
+                    forNeed: need, within: principal.regionLimit, policyName: nil, limit: 1, includeIneligible: false,
+                    asOf: Date())
+                guard let offer = ranked.ranked.first?.offerID else { continue }
+                made = try await MatchRepository(client: fixture.client).propose(
+                    need: need, offer: offer, units: nil, by: principal)
+            }
+            let match = try #require(made)
+            #expect(match.runID == nil && match.breakdown != nil)
+            try await fixture.test { client in
+                var browser = Browser(client: client)
+                _ = try await browser.signIn(fixture.tokens[.coordinator] ?? "")
+                let newest = try await browser.get("/dashboard/review")
+                #expect(newest.html.contains("href=\"/dashboard/review?run=manual\""), "a link to what waits")
+                let page = try await browser.get("/dashboard/review?run=manual")
+                #expect(page.status == .ok)
+                #expect(page.html.contains("社工手工提议") && page.html.contains("name=\"pick.\(match.id)\""))
+                #expect(page.html.contains("<span class=\"badge\">手工</span>"))
+                let english = try await browser.get("/dashboard/review?run=manual&lang=en")
+                #expect(english.html.contains("Hand-made proposals") && english.html.contains(">hand-made</span>"))
+                let approved = try await browser.post(
+                    "/dashboard/review",
+                    form: ["_csrf": Browser.csrf(in: page.html), "run": "manual", "row": "approve.\(match.id)"])
+                #expect(
+                    approved.status == .ok && approved.html.contains("#\(match.id): Approved"), "English is remembered")
+                #expect(try await Self.status(fixture, match.id) == "approved")
             }
         }
     }

@@ -78,6 +78,17 @@ struct MatchingRunTests {
     @Test func candidateSQLAgreesWithTheEngineEligibilityOnEveryPair() async throws {
         try await SeededCounty.with("eligibility", plan: SeededCounty.plan(households: 600, seed: 11)) { _, client in
             let now = Self.request().now
+            // Coordinators' suspensions of the two busiest charities, in a township and in a village.
+            try await client.query(
+                """
+                INSERT INTO charity_suspensions (charity_id, region_prefix, reason)
+                SELECT busiest.charity_id, CASE WHEN busiest.rank = 1 THEN left(h.region_code, 9) ELSE h.region_code END,
+                       'test'
+                  FROM (SELECT charity_id, row_number() OVER (ORDER BY count(*) DESC, charity_id) AS rank
+                          FROM offers GROUP BY charity_id) busiest,
+                       (SELECT region_code FROM households ORDER BY id LIMIT 1) h
+                 WHERE busiest.rank <= 2
+                """)
             let set = try await client.withTransaction { connection in
                 try CandidateSet.load(scope: SeededCounty.county.scope, at: now, lookBackDays: 90, on: connection)
             }
@@ -89,6 +100,7 @@ struct MatchingRunTests {
             }
             var disagreements: [String] = []
             var eligible = 0
+            var suspendedHere = 0
             for need in set.needs {
                 let household = try #require(set.households[need.householdID])
                 for offer in set.offers {
@@ -97,12 +109,18 @@ struct MatchingRunTests {
                     let engineSays: Bool
                     if case .eligible = verdict { engineSays = true } else { engineSays = false }
                     if engineSays { eligible += 1 }
+                    if offer.charity.isSuspended(in: household.region),
+                        case .ineligible(let why) = verdict, why == [.charityNotActive]
+                    {
+                        suspendedHere += 1
+                    }
                     if engineSays != sqlPairs.contains([need.id, offer.id]) {
                         disagreements.append("need \(need.id) offer \(offer.id): engine \(verdict)")
                     }
                 }
             }
             #expect(eligible > 100)
+            #expect(suspendedHere > 0, "a regional suspension alone keeps some pairs apart")
             #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import Matching
 import Postgres
-import Store
 import TestSupport
+
+@testable import Store
 
 /// A migrated test database with a small seeded county, for lifecycle and run tests.
 enum SeededCounty {
@@ -64,7 +65,7 @@ enum SeededCounty {
         var matches: [Int64] = []
         for need in needs {
             matches.append(
-                try await repository.propose(need: need, offer: offer, units: 1, breakdown: nil, by: .system).id)
+                try await repository.insertUncheckedProposal(need: need, offer: offer, units: 1, by: .system).id)
         }
         return (offer, matches)
     }

@@ -20,12 +20,13 @@ struct CharityController {
 
     @Sendable func register(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.admin, toDo: "register charities")
+        try principal.authorize(.registerCharity)
         let input = try await services.body(CharityInput.self, request, context)
         guard let creditCode = input.creditCode else {
             throw Problem.validation([.init(field: "/credit_code", message: "is required")])
         }
-        let record = try await services.charities.register(input.profile, creditCode: creditCode, by: principal.actor)
+        let record = try await services.charities.register(
+            input.profile, creditCode: creditCode, by: principal.actor, idempotency: context.idempotency)
         return try JSONResponse.make(
             CharityResource(record), status: .created, version: record.version,
             location: "/v1/charities/\(record.id)")
@@ -33,7 +34,7 @@ struct CharityController {
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.admin, .coordinator, .caseworker, toDo: "list charities")
+        try principal.authorize(.listCharities)
         let status = try request.query.code("status", as: CharityStatus.self)
         let page = try await services.charities.list(status: status, page: try PageCursor.pageRequest(request))
         return try JSONResponse.make(PageResource(page, CharityResource.init))
@@ -41,12 +42,20 @@ struct CharityController {
 
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let record = try await readable(request, context)
-        return try JSONResponse.make(CharityResource(record), version: record.version)
+        return try await resource(record, for: try context.requirePrincipal())
+    }
+
+    /// The charity with the regional suspensions in force that bear on the caller's region.
+    private func resource(_ record: CharityRecord, for principal: Principal) async throws -> Response {
+        var resource = CharityResource(record)
+        resource.regionalSuspensions = try await services.charities.suspensions(
+            of: record.id, within: principal.role == .charity ? nil : principal.regionLimit)
+        return try JSONResponse.make(resource, version: record.version)
     }
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.admin, .charity, toDo: "edit a charity's profile")
+        try principal.authorize(.editCharityProfile)
         let current = try await readable(request, context)
         let version = try ETag.requiredVersion(request)
         let input = try await services.body(CharityInput.self, request, context)
@@ -65,30 +74,45 @@ struct CharityController {
 
     @Sendable func suspend(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.admin, .coordinator, toDo: "suspend charities")
-        let current = try await readable(request, context)
+        try principal.authorize(.suspendCharity)
+        let current = try await sanctionable(context, principal)
         let input = try await services.body(CharitySanction.self, request, context)
+        if input.until != nil {
+            throw Problem.validation([.init(field: "/until", message: "belongs to bans only")])
+        }
         let record = try await services.charities.suspend(
-            charity: current.id, by: principal.actor, reason: input.reason)
-        return try JSONResponse.make(CharityResource(record), version: record.version)
+            charity: current.id, by: principal, reason: input.reason, idempotency: context.idempotency)
+        return try await resource(record, for: principal)
     }
 
     @Sendable func ban(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.admin, toDo: "ban charities")
+        try principal.authorize(.banCharity)
         let current = try await readable(request, context)
         let input = try await services.body(CharitySanction.self, request, context)
         let record = try await services.charities.ban(
-            charity: current.id, until: input.until, by: principal.actor, reason: input.reason)
-        return try JSONResponse.make(CharityResource(record), version: record.version)
+            charity: current.id, until: input.until, by: principal, reason: input.reason,
+            idempotency: context.idempotency)
+        return try await resource(record, for: principal)
     }
 
     @Sendable func reinstate(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.admin, toDo: "reinstate charities")
-        let current = try await readable(request, context)
-        let record = try await services.charities.reinstate(charity: current.id, by: principal.actor)
-        return try JSONResponse.make(CharityResource(record), version: record.version)
+        try principal.authorize(.reinstateCharity)
+        let current = try await sanctionable(context, principal)
+        let record = try await services.charities.reinstate(
+            charity: current.id, by: principal, idempotency: context.idempotency)
+        return try await resource(record, for: principal)
+    }
+
+    /// The charity of the path if the caller may sanction it (a coordinator: one at work in
+    /// their region), else 404 before any body is read.
+    private func sanctionable(_ context: APIRequestContext, _ principal: Principal) async throws -> CharityRecord {
+        let id = try context.pathID()
+        guard let record = try await services.charities.charity(id: id, sanctionableBy: principal) else {
+            throw Problem.notFound("charity", String(id))
+        }
+        return record
     }
 
     /// The charity of the path, if the caller may see it: staff only their own.

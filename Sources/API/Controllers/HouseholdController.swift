@@ -16,10 +16,11 @@ struct HouseholdController {
 
     @Sendable func register(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "register households")
+        try principal.authorize(.registerHousehold)
         let input = try await services.body(HouseholdInput.self, request, context)
         let record = try await services.households.register(
-            input.registration, within: principal.regionLimit, by: principal.actor)
+            input.registration, within: principal.regionLimit, by: principal.actor,
+            idempotency: context.idempotency)
         return try JSONResponse.make(
             HouseholdResource(record), status: .created, version: record.version,
             location: "/v1/households/\(record.id)")
@@ -27,7 +28,7 @@ struct HouseholdController {
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .coordinator, .admin, toDo: "read households")
+        try principal.authorize(.readHouseholds)
         guard case .within(let scope) = principal.narrowing(try request.query.region("region")) else {
             return try JSONResponse.make(PageResource<HouseholdResource>.empty)
         }
@@ -37,27 +38,28 @@ struct HouseholdController {
 
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .coordinator, .admin, toDo: "read households")
+        try principal.authorize(.readHouseholds)
         let record = try await household(context, principal)
         return try JSONResponse.make(HouseholdResource(record), version: record.version)
     }
 
     @Sendable func recordConsent(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "record consent")
+        try principal.authorize(.recordConsent)
         let id = try await reachable(context, principal)
         let input = try await services.body(ConsentInput.self, request, context)
         let record = try await services.households.recordConsent(
-            household: id, scope: input.scope, within: principal.regionLimit, by: principal.actor)
+            household: id, scope: input.scope, within: principal.regionLimit, by: principal.actor,
+            idempotency: context.idempotency)
         return try JSONResponse.make(HouseholdResource(record), version: record.version)
     }
 
     @Sendable func withdrawConsent(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "withdraw consent")
+        try principal.authorize(.recordConsent)
         let id = try await reachable(context, principal)
         let withdrawal = try await services.households.withdrawConsent(
-            household: id, within: principal.regionLimit, by: principal.actor)
+            household: id, within: principal.regionLimit, by: principal.actor, idempotency: context.idempotency)
         return try JSONResponse.make(
             ConsentWithdrawalResource(
                 household: HouseholdResource(withdrawal.household), cancelledMatches: withdrawal.cancelledMatches),

@@ -2,9 +2,10 @@ import Hummingbird
 import Matching
 import Store
 
-/// `/v1/matches`: the match lifecycle over HTTP. Who may take each step is decided here
-/// (function level) and which matches a caller reaches by ``MatchFilter`` (object level);
-/// the Store enforces the state machine and capacity.
+/// `/v1/matches`: the match lifecycle over HTTP. Who may take each step, which matches a
+/// caller reaches, the state machine, capacity and the engine's rules for hand-made pairs
+/// are all the Store's (``AccessPolicy``, ``MatchFilter/reach(of:)``); this controller reads
+/// the request and writes the answer.
 struct MatchController {
     let services: APIServices
 
@@ -12,17 +13,15 @@ struct MatchController {
         group.get("matches", use: list)
         group.post("matches", use: propose)
         group.get("matches/{id}", use: show)
-        group.post("matches/{id}/approve", use: decide(.approve, by: [.coordinator, .admin]))
-        group.post("matches/{id}/reject", use: decide(.reject, by: [.coordinator, .admin]))
-        group.post("matches/{id}/accept", use: decide(.accept, by: [.charity]))
-        group.post("matches/{id}/decline", use: decide(.decline, by: [.charity]))
-        group.post("matches/{id}/deliver", use: decide(.deliver, by: [.charity]))
-        group.post("matches/{id}/cancel", use: decide(.cancel, by: [.caseworker, .coordinator, .admin]))
+        for transition in [MatchTransition.approve, .reject, .accept, .decline, .deliver, .cancel] {
+            group.post("matches/{id}/\(transition.rawValue)", use: decide(transition))
+        }
         group.post("matches/{id}/feedback", use: feedback)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
+        try principal.authorize(.readMatches)
         let query = request.query
         var filter = MatchFilter(
             status: try query.code("status", as: MatchStatus.self), run: try query.id("run_id"),
@@ -30,18 +29,24 @@ struct MatchController {
         if let code = try query.string("category") {
             filter.category = try services.categories.id(ofParameter: code, name: "category")
         }
+        let region = try query.region("region")
+        let pageRequest = try PageCursor.pageRequest(request)
         if principal.role == .charity {
-            filter.charity = try principal.requireCharity(toDo: "list matches")
-            guard try query.region("region") == nil else {
-                throw Problem.invalidParameter("region", "is not available to charity staff")
+            // Needs and runs are not theirs to see: filtering by them would link matches to both.
+            for (name, value) in [
+                ("region", region?.prefix), ("need_id", filter.need.map(String.init)),
+                ("run_id", filter.run.map(String.init)),
+            ] where value != nil {
+                throw Problem.invalidParameter(name, "is not available to charity staff")
             }
+            filter.charity = try principal.charity(for: .readMatches)
         } else {
-            guard case .within(let scope) = principal.narrowing(try query.region("region")) else {
+            guard case .within(let scope) = principal.narrowing(region) else {
                 return MatchResource.response([], nextCursor: nil)
             }
             filter.region = scope
         }
-        let page = try await services.matches.list(filter, page: try PageCursor.pageRequest(request))
+        let page = try await services.matches.list(filter, page: pageRequest)
         if principal.role == .charity {
             let charity = filter.charity ?? 0
             let contacts = try await services.matches.deliveryContacts(
@@ -60,43 +65,38 @@ struct MatchController {
 
     @Sendable func propose(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .coordinator, .admin, toDo: "propose matches")
+        try principal.authorize(.proposeMatch)
         let input = try await services.body(ProposalInput.self, request, context)
-        guard try await services.needs.need(id: input.needId, within: principal.regionLimit) != nil else {
-            throw Problem.validation([.init(field: "/need_id", message: "is not a need in your region")])
-        }
         let record = try await services.matches.propose(
-            need: input.needId, offer: input.offerId, units: input.units, breakdown: nil, by: principal.actor)
+            need: input.needId, offer: input.offerId, units: input.units, by: principal,
+            idempotency: context.idempotency)
         return MatchResource(staffView: record).response(status: .created, location: "/v1/matches/\(record.id)")
     }
 
     /// The handler for one lifecycle step, open to `roles`.
-    func decide(
-        _ transition: MatchTransition, by roles: [UserRole]
-    )
-        -> @Sendable (Request, APIRequestContext)
-        async throws -> Response
-    {
+    func decide(_ transition: MatchTransition) -> @Sendable (Request, APIRequestContext) async throws -> Response {
         { [services] request, context in
             let principal = try context.requirePrincipal()
-            guard roles.contains(principal.role) else {
-                throw Problem.forbidden("A \(principal.role.rawValue) may not \(transition.rawValue) matches.")
-            }
-            let current = try await visible(request, context)
+            if let action = transition.action { try principal.authorize(action) }
+            // Out of reach reads as missing before the body is judged (the Store checks again
+            // inside the transition's transaction).
+            let id = try await visible(request, context).id
             let input = try await Self.reason(request, context, services)
             let record = try await services.matches.apply(
-                transition, to: current.id, by: principal.actor, reasonCode: input.reasonCode, note: input.note)
+                transition, to: id, by: principal, reasonCode: input.reasonCode, note: input.note,
+                idempotency: context.idempotency)
             return try await view(record, for: principal).response()
         }
     }
 
     @Sendable func feedback(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "record feedback")
+        try principal.authorize(.recordFeedback)
         let current = try await visible(request, context)
         let input = try await services.body(FeedbackInput.self, request, context)
         try await services.matches.recordFeedback(
-            match: current.id, satisfaction: input.satisfaction, comment: input.comment, by: principal.actor)
+            match: current.id, satisfaction: input.satisfaction, comment: input.comment, by: principal.actor,
+            idempotency: context.idempotency)
         return Response(status: .noContent)
     }
 
@@ -109,18 +109,12 @@ struct MatchController {
         return try await services.body(ReasonInput.self, request, context)
     }
 
-    /// The match of the path if the caller reaches it: charity staff through their offers,
-    /// others through the household's region. Anything else is 404.
+    /// The match of the path if the caller reaches it (``MatchFilter/reach(of:)``); anything
+    /// else is 404.
     private func visible(_ request: Request, _ context: APIRequestContext) async throws -> MatchRecord {
         let principal = try context.requirePrincipal()
         let id = try context.pathID()
-        var filter = MatchFilter()
-        if principal.role == .charity {
-            filter.charity = try principal.requireCharity(toDo: "read matches")
-        } else {
-            filter.region = principal.regionLimit
-        }
-        guard let record = try await services.matches.match(id: id, visibleTo: filter) else {
+        guard let record = try await services.matches.match(id: id, visibleTo: principal) else {
             throw Problem.notFound("match", String(id))
         }
         return record

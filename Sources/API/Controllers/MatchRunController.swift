@@ -27,13 +27,14 @@ struct MatchRunController {
 
     @Sendable func start(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.coordinator, .caseworker, .admin, toDo: "start matching runs")
+        try principal.authorize(.startRun)
         let input = try await services.body(MatchRunInput.self, request, context)
         let region = try Self.region(input.region, within: principal.regionLimit)
         var runRequest = MatchingRunRequest(
             region: region, policyName: input.policy, dryRun: input.dryRun ?? false,
             householdCap: input.householdCap ?? 3, capScope: input.capPer ?? .kind, actor: principal.actor)
         runRequest.now = Date()
+        runRequest.idempotency = context.idempotency
         let (report, _) = try await services.runs.run(runRequest)
         guard let id = report.runID else { return try JSONResponse.make(report) }
         return try JSONResponse.make(report, status: .created, location: "/v1/match-runs/\(id)")
@@ -41,7 +42,7 @@ struct MatchRunController {
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.coordinator, .caseworker, .admin, toDo: "read matching runs")
+        try principal.authorize(.readRuns)
         let page = try await services.runs.runs(
             within: principal.regionLimit, page: try PageCursor.pageRequest(request))
         return try JSONResponse.make(PageResource(page) { $0 })
@@ -49,7 +50,7 @@ struct MatchRunController {
 
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.coordinator, .caseworker, .admin, toDo: "read matching runs")
+        try principal.authorize(.readRuns)
         let id = try context.pathID()
         guard let run = try await services.runs.run(id: id, within: principal.regionLimit) else {
             throw Problem.notFound("match run", String(id))

@@ -18,7 +18,7 @@ struct NeedController {
 
     @Sendable func record(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "record needs")
+        try principal.authorize(.recordNeed)
         let input = try await services.body(NeedInput.self, request, context)
         var missing: [Problem.FieldError] = []
         if input.householdId == nil { missing.append(.init(field: "/household_id", message: "is required")) }
@@ -29,7 +29,7 @@ struct NeedController {
         let category = try services.categories.id(of: code, field: "/category")
         let need = try await services.needs.record(
             household: household, category: category, input.details, within: principal.regionLimit,
-            by: principal.actor)
+            by: principal.actor, idempotency: context.idempotency)
         return try JSONResponse.make(
             NeedResource(need, categories: services.categories), status: .created, version: need.version,
             location: "/v1/needs/\(need.id)")
@@ -37,7 +37,7 @@ struct NeedController {
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .coordinator, .admin, toDo: "read needs")
+        try principal.authorize(.readNeeds)
         let query = request.query
         guard case .within(let scope) = principal.narrowing(try query.region("region")) else {
             return try JSONResponse.make(PageResource<NeedResource>.empty)
@@ -59,7 +59,7 @@ struct NeedController {
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "change needs")
+        try principal.authorize(.changeNeed)
         let current = try await readable(request, context)
         let version = try ETag.requiredVersion(request)
         let input = try await services.body(NeedInput.self, request, context)
@@ -78,11 +78,12 @@ struct NeedController {
 
     @Sendable func cancel(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "cancel needs")
+        try principal.authorize(.changeNeed)
         let current = try await readable(request, context)
         let input = try await services.body(ReasonInput.self, request, context)
         let need = try await services.needs.cancel(
-            need: current.id, within: principal.regionLimit, by: principal.actor, reason: input.reasonCode ?? "")
+            need: current.id, within: principal.regionLimit, by: principal.actor, reason: input.reasonCode ?? "",
+            idempotency: context.idempotency)
         return try JSONResponse.make(NeedResource(need, categories: services.categories), version: need.version)
     }
 
@@ -91,14 +92,14 @@ struct NeedController {
     /// nothing?".
     @Sendable func candidates(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .coordinator, .admin, toDo: "read candidates")
+        try principal.authorize(.rankCandidates)
         let id = try context.pathID()
         let query = request.query
         let explain = try query.string("explain")
         guard explain == nil || explain == "ineligible" else {
             throw Problem.invalidParameter("explain", "must be ineligible")
         }
-        let found = try await CandidateRanking(client: services.client).candidates(
+        let found = try await services.ranking.candidates(
             forNeed: id, within: principal.regionLimit, policyName: try query.string("policy", maxLength: 100),
             limit: try query.integer("limit", in: 1...CandidateRanking.maximumLimit) ?? 10,
             includeIneligible: explain != nil, asOf: Date())
@@ -108,7 +109,7 @@ struct NeedController {
     /// The need of the path within the caller's region, else 404.
     func readable(_ request: Request, _ context: APIRequestContext) async throws -> NeedRecord {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .coordinator, .admin, toDo: "read needs")
+        try principal.authorize(.readNeeds)
         let id = try context.pathID()
         guard let need = try await services.needs.need(id: id, within: principal.regionLimit) else {
             throw Problem.notFound("need", String(id))

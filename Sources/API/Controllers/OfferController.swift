@@ -19,14 +19,15 @@ struct OfferController {
 
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let charity = try principal.requireCharity(toDo: "create offers")
+        let charity = try principal.charity(for: .postOffer)
         let input = try await services.body(OfferInput.self, request, context)
         guard let code = input.category else {
             throw Problem.validation([.init(field: "/category", message: "is required")])
         }
         let category = try services.categories.id(of: code, field: "/category")
         let record = try await services.offers.create(
-            charity: charity, category: category, try input.terms(), by: principal.actor)
+            charity: charity, category: category, try input.terms(), by: principal.actor,
+            idempotency: context.idempotency)
         return try JSONResponse.make(
             OfferResource(record, categories: services.categories), status: .created, version: record.version,
             location: "/v1/offers/\(record.id)")
@@ -39,7 +40,7 @@ struct OfferController {
         let categories = services.categories
         switch principal.role {
         case .charity:
-            let charity = try principal.requireCharity(toDo: "list offers")
+            let charity = try principal.charity(for: .readOffers)
             let found = try await services.offers.list(charity: charity, status: status, page: page)
             return try JSONResponse.make(PageResource(found) { OfferResource($0, categories: categories) })
         case .admin, .coordinator, .caseworker:
@@ -59,7 +60,7 @@ struct OfferController {
 
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let charity = try principal.requireCharity(toDo: "change offers")
+        let charity = try principal.charity(for: .changeOffer)
         let current = try await readable(request, context)
         let version = try ETag.requiredVersion(request)
         let input = try await services.body(OfferInput.self, request, context)
@@ -73,19 +74,19 @@ struct OfferController {
 
     @Sendable func close(_ request: Request, context: APIRequestContext) async throws -> Response {
         try await move(request, context) { offers, id, charity, actor in
-            try await offers.close(offer: id, charity: charity, by: actor)
+            try await offers.close(offer: id, charity: charity, by: actor, idempotency: context.idempotency)
         }
     }
 
     @Sendable func pause(_ request: Request, context: APIRequestContext) async throws -> Response {
         try await move(request, context) { offers, id, charity, actor in
-            try await offers.pause(offer: id, charity: charity, by: actor)
+            try await offers.pause(offer: id, charity: charity, by: actor, idempotency: context.idempotency)
         }
     }
 
     @Sendable func resume(_ request: Request, context: APIRequestContext) async throws -> Response {
         try await move(request, context) { offers, id, charity, actor in
-            try await offers.resume(offer: id, charity: charity, by: actor)
+            try await offers.resume(offer: id, charity: charity, by: actor, idempotency: context.idempotency)
         }
     }
 
@@ -94,7 +95,7 @@ struct OfferController {
         _ change: (OfferRepository, Int64, Int64, Actor) async throws -> OfferRecord
     ) async throws -> Response {
         let principal = try context.requirePrincipal()
-        let charity = try principal.requireCharity(toDo: "open or close offers")
+        let charity = try principal.charity(for: .changeOffer)
         let current = try await readable(request, context)
         let record = try await change(services.offers, current.id, charity, principal.actor)
         return try JSONResponse.make(OfferResource(record, categories: services.categories), version: record.version)
@@ -107,16 +108,10 @@ struct OfferController {
         let id = try context.pathID()
         let charity = principal.role == .charity ? principal.charityID ?? -1 : nil
         guard let record = try await services.offers.offer(id: id, charity: charity),
-            Self.serves(record, principal.regionLimit)
+            record.isVisible(within: principal.regionLimit)
         else {
             throw Problem.notFound("offer", String(id))
         }
         return record
-    }
-
-    static func serves(_ offer: OfferRecord, _ scope: RegionScope?) -> Bool {
-        guard let scope else { return true }
-        if offer.terms.serviceRegionPrefixes.isEmpty { return offer.terms.serviceCircle != nil }
-        return offer.terms.serviceRegionPrefixes.contains { $0.hasPrefix(scope.prefix) || scope.prefix.hasPrefix($0) }
     }
 }

@@ -20,21 +20,21 @@ struct TransferController {
 
     @Sendable func importHouseholds(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (csv, options) = try await upload(request, context)
-        let report = try await RosterImporter(client: services.client, logger: logger).importHouseholds(
+        let report = try await services.store.importer(logger: logger).importHouseholds(
             csv: csv, sealer: services.sealer, options: options)
         return try Self.answer(report)
     }
 
     @Sendable func importNeeds(_ request: Request, context: APIRequestContext) async throws -> Response {
         let (csv, options) = try await upload(request, context)
-        let report = try await RosterImporter(client: services.client, logger: logger).importNeeds(
+        let report = try await services.store.importer(logger: logger).importNeeds(
             csv: csv, options: options)
         return try Self.answer(report)
     }
 
     @Sendable func exportMatches(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.coordinator, .admin, toDo: "export matches")
+        try principal.authorize(.exportMatches)
         let query = request.query
         let run = try query.id("run_id")
         let status = try query.code("status", as: MatchStatus.self)
@@ -74,7 +74,7 @@ struct TransferController {
         _ request: Request, _ context: APIRequestContext
     ) async throws -> ([UInt8], RosterImporter.Options) {
         let principal = try context.requirePrincipal()
-        try principal.require(.caseworker, .admin, toDo: "import rolls")
+        try principal.authorize(.importRoster)
         let mediaType = request.headers[.contentType]?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased()
         guard mediaType == "text/csv" else { throw Problem.unsupportedMediaType(expected: "text/csv") }

@@ -9,6 +9,8 @@ struct WeightPolicyResource: Encodable, Sendable {
     var name: String
     var version: Int
     var active: Bool
+    /// The region whose runs use it: a 2, 4 or 6 digit prefix, "" for the national default.
+    var region: String
     /// Normalised to sum 1, by factor name.
     var weights: [String: Double]
     var createdAt: Date
@@ -18,6 +20,7 @@ struct WeightPolicyResource: Encodable, Sendable {
         name = stored.policy.name
         version = stored.policy.version
         active = stored.active
+        region = stored.region?.prefix ?? ""
         weights = Dictionary(uniqueKeysWithValues: stored.policy.weights.map { ($0.key.rawValue, $0.value) })
         createdAt = stored.createdAt
     }
@@ -65,30 +68,46 @@ struct WeightPolicyController {
         group.get("weight-policies", use: list)
         group.post("weight-policies", use: publish)
         group.post("weight-policies/preview", use: preview)
+        group.get("weight-policies/{id}", use: show)
+    }
+
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.readWeightPolicies)
+        let id = try context.pathID()
+        guard let stored = try await services.policies.policy(id: id, bearingOn: principal.regionLimit) else {
+            throw Problem.notFound("weight policy", String(id))
+        }
+        return try JSONResponse.make(WeightPolicyResource(stored))
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.coordinator, .caseworker, .admin, toDo: "read weight policies")
-        return try JSONResponse.make(try await services.policies.list().map(WeightPolicyResource.init))
+        try principal.authorize(.readWeightPolicies)
+        return try JSONResponse.make(
+            try await services.policies.list(bearingOn: principal.regionLimit).map(WeightPolicyResource.init))
     }
 
     @Sendable func publish(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.coordinator, .admin, toDo: "publish weight policies")
+        try principal.authorize(.publishWeightPolicy)
         let input = try await services.body(WeightPolicyInput.self, request, context)
         let weights = try input.factorWeights()
-        if input.region != nil {
-            throw Problem.validation([.init(field: "/region", message: "belongs to previews only")])
+        let region = try input.region.map { text in
+            guard let code = RegionCode(text) else {
+                throw Problem.validation([.init(field: "/region", message: "must be a 12-digit region code")])
+            }
+            return code.scope
         }
         let stored = try await services.policies.publish(
-            name: input.name, weights: weights, description: input.description, by: principal.actor)
+            name: input.name, weights: weights, description: input.description, region: region, by: principal,
+            idempotency: context.idempotency)
         return try JSONResponse.make(WeightPolicyResource(stored), status: .created)
     }
 
     @Sendable func preview(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
-        try principal.require(.coordinator, .admin, toDo: "preview weight policies")
+        try principal.authorize(.previewWeightPolicy)
         let input = try await services.body(WeightPolicyInput.self, request, context)
         guard let text = input.region else {
             throw Problem.validation([.init(field: "/region", message: "is required for a preview")])

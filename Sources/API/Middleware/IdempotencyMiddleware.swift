@@ -1,17 +1,26 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
-import Postgres
 import Store
+import Synchronization
 
-/// `Idempotency-Key` on POST: the same key and request replays the stored answer, the same
-/// key with another request is 422, and a duplicate of a request still being processed is
-/// 409. Only successful answers are stored: a refused request changed nothing, so trying
-/// it again is safe. See ``IdempotencyKeys`` for how the key commits with the effect.
+/// `Idempotency-Key` on POST: the same key and request answers with what the first one did
+/// (`Idempotency-Replayed: true`) without doing it again, the same key with another request
+/// is 422. The key is an explicit argument of the Store call that makes the effect
+/// (``APIRequestContext/idempotency``), claimed and completed in that call's transaction
+/// (``IdempotencyClaim``), so a committed effect always has a completed key, a duplicate
+/// racing the original waits for it and then replays it, and a refused request keeps no key.
+///
+/// A replay reads the outcome afresh through the resource's own `GET`, under the caller's
+/// current rights: a charity replaying an acceptance after the household withdrew consent
+/// gets the match without contact fields, and nothing personal is ever stored with a key.
 struct IdempotencyMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     let keys: IdempotencyKeys
+    /// The router itself, through which a replay reads the outcome's resource.
+    let replayer: ReplayResponder
 
     func handle(
         _ request: Request, context: APIRequestContext,
@@ -27,40 +36,54 @@ struct IdempotencyMiddleware: RouterMiddleware {
         let principal = try context.requirePrincipal()
         var request = request
         let body = try await request.collectBody(upTo: JSONBody.maximumBytes)
-        let hash = Self.hash(request: request, body: body)
-        if let answer = try await stored(user: principal.userID, key: key, hash: hash) { return answer }
-        let attachment = keys.claim(user: principal.userID, key: key, requestHash: hash)
-        let response: Response
-        do {
-            response = try await TransactionAttachment.$current.withValue(attachment) {
-                try await next(request, context)
-            }
-        } catch is IdempotencyKeys.Collision {
-            if let answer = try await stored(user: principal.userID, key: key, hash: hash) { return answer }
-            throw Problem.idempotencyKeyInFlight()
+        let claim = IdempotencyClaim(
+            user: principal.userID, key: key, requestHash: Self.hash(request: request, body: body))
+        switch try await keys.lookup(claim) {
+        case .replay(let outcome): return try await replay(outcome, of: request, context)
+        case .reusedForAnotherRequest: throw Problem.idempotencyKeyReused()
+        case .unused: break
         }
-        guard (200..<300).contains(response.status.code) else { return response }
-        var collected = response
-        let bytes = try await Self.collect(response.body)
-        collected.body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
-        try await keys.complete(
-            user: principal.userID, key: key, requestHash: hash,
-            response: .init(status: response.status.code, contentType: response.headers[.contentType], body: bytes))
-        return collected
+        var keyed = context
+        keyed.idempotency = claim
+        do {
+            return try await next(request, keyed)
+        } catch StoreError.idempotentReplay(let outcome) {
+            return try await replay(outcome, of: request, context)
+        }
     }
 
-    /// The answer a key already has, or nil when the key is unused.
-    private func stored(user: Int64, key: String, hash: Data) async throws -> Response? {
-        switch try await keys.lookup(user: user, key: key, requestHash: hash) {
-        case .unused: return nil
-        case .inFlight: throw Problem.idempotencyKeyInFlight()
-        case .reusedForAnotherRequest: throw Problem.idempotencyKeyReused()
-        case .replay(let stored):
-            var headers: HTTPFields = [.idempotencyReplayed: "true"]
-            headers[.contentType] = stored.contentType
-            return Response(
-                status: HTTPResponse.Status(code: stored.status), headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: stored.body)))
+    /// The outcome's resource as `GET` answers it now, with the status the write had.
+    private func replay(
+        _ outcome: IdempotencyOutcome, of request: Request, _ context: APIRequestContext
+    ) async throws -> Response {
+        guard let entity = outcome.entity, let id = outcome.id else {
+            return Response(status: .noContent, headers: [.idempotencyReplayed: "true"])
+        }
+        let path = "/v1/\(Self.collection(of: entity))/\(id)"
+        var head = request.head
+        head.method = .get
+        head.path = path
+        for field in [HTTPField.Name.contentType, .contentLength, .idempotencyKey] { head.headerFields[field] = nil }
+        var response = try await replayer.respond(to: Request(head: head, body: .init(buffer: ByteBuffer())), context)
+        guard response.status == .ok else { return response }
+        if outcome.created {
+            response.status = .created
+            response.headers[.location] = path
+        }
+        response.headers[.idempotencyReplayed] = "true"
+        return response
+    }
+
+    /// Where each kind of entity is read.
+    static func collection(of entity: IdempotencyOutcome.Entity) -> String {
+        switch entity {
+        case .match: "matches"
+        case .need: "needs"
+        case .offer: "offers"
+        case .household: "households"
+        case .charity: "charities"
+        case .matchRun: "match-runs"
+        case .weightPolicy: "weight-policies"
         }
     }
 
@@ -71,21 +94,19 @@ struct IdempotencyMiddleware: RouterMiddleware {
         hasher.update(data: Array(buffer: body))
         return Data(hasher.finalize())
     }
-
-    private static func collect(_ body: ResponseBody) async throws -> [UInt8] {
-        let sink = ResponseSink()
-        try await body.write(sink)
-        return sink.bytes
-    }
 }
 
-/// Collects a response body in memory (our JSON answers are small) so it can be stored.
-private final class ResponseSink: ResponseBodyWriter, @unchecked Sendable {
-    var bytes: [UInt8] = []
+/// The `/v1` router's responder, set once the router is built, so a replay can read a
+/// resource through the same routes, middleware and access checks as any `GET`.
+final class ReplayResponder: Sendable {
+    private let responder = Mutex<(any HTTPResponder<APIRequestContext>)?>(nil)
 
-    func write(_ buffer: ByteBuffer) async throws {
-        bytes.append(contentsOf: buffer.readableBytesView)
+    func set(_ value: some HTTPResponder<APIRequestContext>) {
+        responder.withLock { $0 = value }
     }
 
-    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    func respond(to request: Request, _ context: APIRequestContext) async throws -> Response {
+        guard let responder = responder.withLock({ $0 }) else { throw Problem.routeNotFound() }
+        return try await responder.respond(to: request, context: context)
+    }
 }

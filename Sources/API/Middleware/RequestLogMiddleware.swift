@@ -59,7 +59,13 @@ struct RequestLogMiddleware: RouterMiddleware {
 }
 
 extension HTTPField.Name {
-    static let requestID = HTTPField.Name("X-Request-Id")!
-    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
-    static let idempotencyReplayed = HTTPField.Name("Idempotency-Replayed")!
+    static let requestID = constant("X-Request-Id")
+    static let idempotencyKey = constant("Idempotency-Key")
+    static let idempotencyReplayed = constant("Idempotency-Replayed")
+
+    /// A header name written in this file, so known to be valid.
+    private static func constant(_ name: String) -> HTTPField.Name {
+        guard let field = HTTPField.Name(name) else { preconditionFailure("\(name) is not a header name") }
+        return field
+    }
 }

@@ -13,6 +13,8 @@ struct CharityResource: Encodable, Sendable {
     var status: String
     var bannedUntil: Date?
     var statusReason: String?
+    /// Coordinators' suspensions in force in parts of the country (``RegionalSuspension``).
+    var regionalSuspensions: [RegionalSuspension] = []
     var version: Int
     var createdAt: Date
     var updatedAt: Date

@@ -81,7 +81,8 @@ struct MatchResource: Sendable {
 struct ProposalInput: Decodable, Sendable {
     var needId: Int64
     var offerId: Int64
-    var units: Int
+    /// At most what the need still lacks and the offer still has; omitted, exactly that.
+    var units: Int?
 }
 
 /// The body of `POST /v1/matches/{id}/feedback`.

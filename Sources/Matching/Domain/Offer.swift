@@ -93,16 +93,24 @@ public struct CharityStanding: Sendable, Equatable {
     /// Sum and count of 1–5 satisfaction ratings received.
     public var satisfactionSum: Int
     public var satisfactionCount: Int
+    /// Region prefixes where a coordinator suspended the charity: it serves no household there.
+    public var suspendedIn: [String]
 
     public init(
         status: Status = .active, delivered: Int = 0, failed: Int = 0, satisfactionSum: Int = 0,
-        satisfactionCount: Int = 0
+        satisfactionCount: Int = 0, suspendedIn: [String] = []
     ) {
         self.status = status
         self.delivered = delivered
         self.failed = failed
         self.satisfactionSum = satisfactionSum
         self.satisfactionCount = satisfactionCount
+        self.suspendedIn = suspendedIn
+    }
+
+    /// Whether a regional suspension holds where `region` lies.
+    public func isSuspended(in region: RegionCode) -> Bool {
+        suspendedIn.contains { region.digits.hasPrefix($0) }
     }
 
     /// Whether the charity may receive matches at `date`; a ban ends at its date.

@@ -21,7 +21,7 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     case noMemberInAgeRange
     /// The household's size is outside the offer's range.
     case householdSizeOutOfRange
-    /// The charity is suspended or banned.
+    /// The charity is suspended or banned, everywhere or where the household lives.
     case charityNotActive
     /// The household has not consented (or withdrew) to share data with charities.
     case consentMissing
@@ -76,7 +76,9 @@ public enum Eligibility: Sendable, Equatable {
         if let until = offer.availableUntil, until <= context.now { reasons.append(.offerExpired) }
         if offer.remainingCapacity <= 0 { reasons.append(.noCapacity) }
         reasons += householdReasons(household, rules: offer.eligibility)
-        if !offer.charity.isActive(at: context.now) { reasons.append(.charityNotActive) }
+        if !offer.charity.isActive(at: context.now) || offer.charity.isSuspended(in: household.region) {
+            reasons.append(.charityNotActive)
+        }
         if !household.consent.isOnFile(at: context.now) { reasons.append(.consentMissing) }
         let fitCategories: Set<Int64> = [need.categoryID, offer.categoryID]
         if context.recentAid(of: household.id).contains(where: { fitCategories.contains($0.categoryID) }) {

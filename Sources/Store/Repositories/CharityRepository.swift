@@ -8,7 +8,7 @@ import Postgres
 /// Every write locks the charity's row, checks the caller's version and the status rule,
 /// updates, and appends exactly one `audit_log` row, all in one transaction.
 public struct CharityRepository: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
 
     public init(client: PostgresClient) {
         self.client = client
@@ -18,7 +18,7 @@ public struct CharityRepository: Sendable {
     /// and the digits of its registration area); a code already registered is a
     /// ``StoreError/conflict(_:)``.
     public func register(
-        _ profile: CharityProfile, creditCode: String, by actor: Actor
+        _ profile: CharityProfile, creditCode: String, by actor: Actor, idempotency: IdempotencyClaim? = nil
     ) async throws
         -> CharityRecord
     {
@@ -30,6 +30,7 @@ public struct CharityRepository: Sendable {
         }
         let profile = try Self.validated(profile)
         return try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             let rows = try mappingViolations(Self.violations(creditCode: code.value)) {
                 try connection.query(
                     """
@@ -46,6 +47,7 @@ public struct CharityRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "charity.register", entityType: "charity",
                 entityID: String(record.id), details: ["credit_code": code.value])
+            try idempotency?.complete(.init(entity: .charity, id: record.id, created: true), on: connection)
             return record
         }
     }
@@ -95,9 +97,13 @@ public struct CharityRepository: Sendable {
     }
 
     /// Suspends an active charity: it gets no new matches until reinstated.
-    public func suspend(charity id: Int64, by actor: Actor, reason: String) async throws -> CharityRecord {
+    public func suspend(
+        charity id: Int64, by actor: Actor, reason: String, idempotency: IdempotencyClaim? = nil
+    ) async throws -> CharityRecord {
         let reason = try requiredText(reason, field: "reason", maxLength: 500)
-        return try await change(id, action: "suspend", reason: reason, from: [.active], by: actor) { _, connection in
+        return try await change(
+            id, action: "suspend", reason: reason, from: [.active], by: actor, idempotency: idempotency
+        ) { _, connection in
             try connection.query(
                 """
                 UPDATE charities SET status = 'suspended', banned_until = NULL, status_reason = $2,
@@ -109,15 +115,16 @@ public struct CharityRepository: Sendable {
 
     /// Bans an active or suspended charity until `until` (nil: for good, 禁入).
     public func ban(
-        charity id: Int64, until: Date?, by actor: Actor, reason: String
+        charity id: Int64, until: Date?, by actor: Actor, reason: String, idempotency: IdempotencyClaim? = nil
     ) async throws
         -> CharityRecord
     {
         let reason = try requiredText(reason, field: "reason", maxLength: 500)
         if let until, until <= Date() { throw StoreError.invalid(field: "until", reason: "must be in the future") }
         let end = try until.map { try $0.postgresText() } ?? "infinity"
-        return try await change(id, action: "ban", reason: reason, from: [.active, .suspended], by: actor) {
-            _, connection in
+        return try await change(
+            id, action: "ban", reason: reason, from: [.active, .suspended], by: actor, idempotency: idempotency
+        ) { _, connection in
             try connection.query(
                 """
                 UPDATE charities SET status = 'banned', banned_until = $2::timestamptz, status_reason = $3,
@@ -174,10 +181,11 @@ public struct CharityRepository: Sendable {
     /// The one write path: lock, check version and status, run `update`, audit.
     private func change(
         _ id: Int64, action: String, reason: String? = nil, from allowed: Set<CharityStatus>? = nil,
-        ifVersion: Int? = nil, by actor: Actor,
+        ifVersion: Int? = nil, by actor: Actor, idempotency: IdempotencyClaim? = nil,
         _ update: @escaping @Sendable (CharityRecord, PostgresConnection) throws -> PostgresRows
     ) async throws -> CharityRecord {
         try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             let locked = try connection.query(
                 "SELECT \(CharityRecord.columns) FROM charities WHERE id = $1 FOR UPDATE", [id])
             guard let row = locked.first else { throw StoreError.notFound(entity: "charity", id: String(id)) }
@@ -192,6 +200,7 @@ public struct CharityRepository: Sendable {
                 on: connection, actor: actor, action: "charity.\(action)", entityType: "charity",
                 entityID: String(id), reason: reason,
                 details: ["from": current.status.rawValue, "to": record.status.rawValue])
+            try idempotency?.complete(.init(entity: .charity, id: id, created: false), on: connection)
             return record
         }
     }

@@ -25,7 +25,8 @@ public struct HouseholdRepository: Sendable {
     /// Registers one household by the roll's rules. A region outside `scope` or unknown is
     /// invalid; a case number or ID number already registered is a ``StoreError/conflict(_:)``.
     public func register(
-        _ registration: HouseholdRegistration, within scope: RegionScope? = nil, by actor: Actor
+        _ registration: HouseholdRegistration, within scope: RegionScope? = nil, by actor: Actor,
+        idempotency: IdempotencyClaim? = nil
     ) async throws -> HouseholdRecord {
         let entry: HouseholdRoster.Entry
         switch HouseholdRoster.entry(values: registration.rosterValues, sealer: sealer, today: today()) {
@@ -44,6 +45,7 @@ public struct HouseholdRepository: Sendable {
                 field: "region_code", reason: "unknown region code \(entry.region)"),
         ]
         return try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             let rows = try mappingViolations(violations) {
                 try connection.query(
                     """
@@ -69,6 +71,7 @@ public struct HouseholdRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "household.register", entityType: "household",
                 entityID: String(record.id), details: ["region": record.regionCode])
+            try idempotency?.complete(.init(entity: .household, id: record.id, created: true), on: connection)
             return record
         }
     }
@@ -102,10 +105,12 @@ public struct HouseholdRepository: Sendable {
     /// Records consent given now to share what `consentScope` says; renewing consent after a
     /// withdrawal starts it afresh.
     public func recordConsent(
-        household id: Int64, scope consentScope: String, within scope: RegionScope? = nil, by actor: Actor
+        household id: Int64, scope consentScope: String, within scope: RegionScope? = nil, by actor: Actor,
+        idempotency: IdempotencyClaim? = nil
     ) async throws -> HouseholdRecord {
         let consentScope = try requiredText(consentScope, field: "consent_scope", maxLength: 500)
         return try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             _ = try Self.lock(id, within: scope, on: connection)
             let rows = try connection.query(
                 """
@@ -118,6 +123,7 @@ public struct HouseholdRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "household.consent_record", entityType: "household",
                 entityID: String(id), details: ["scope": consentScope])
+            try idempotency?.complete(.init(entity: .household, id: id, created: false), on: connection)
             return try HouseholdRecord(row: rows[0])
         }
     }
@@ -125,11 +131,12 @@ public struct HouseholdRepository: Sendable {
     /// Withdraws consent now and cancels the household's live matches (reason code
     /// `consent_withdrawn`), releasing the units they reserved, in the same transaction.
     public func withdrawConsent(
-        household id: Int64, within scope: RegionScope? = nil, by actor: Actor
+        household id: Int64, within scope: RegionScope? = nil, by actor: Actor, idempotency: IdempotencyClaim? = nil
     ) async throws
         -> ConsentWithdrawal
     {
         try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             let current = try Self.lock(id, within: scope, on: connection)
             guard current.hasConsent else {
                 throw StoreError.invalidTransition(
@@ -150,6 +157,7 @@ public struct HouseholdRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "household.consent_withdraw", entityType: "household",
                 entityID: String(id), details: ["cancelled_matches": cancelled.count])
+            try idempotency?.complete(.init(entity: .household, id: id, created: false), on: connection)
             return ConsentWithdrawal(household: try HouseholdRecord(row: rows[0]), cancelledMatches: cancelled)
         }
     }

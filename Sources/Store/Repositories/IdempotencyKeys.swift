@@ -1,42 +1,103 @@
 import Foundation
 import Postgres
 
-/// The replay store behind `Idempotency-Key`: a retried write gets the first answer back
-/// instead of doing the work twice.
-///
-/// The key row is written inside the effect's own transaction (through a
-/// ``TransactionAttachment``), so the effect and the key commit or vanish together, and a
-/// duplicate racing the original blocks on the key's unique index until the original
-/// commits, then collides instead of repeating the effect. The response is stored right
-/// after the effect commits; between the two the key reads as in flight.
-public struct IdempotencyKeys: Sendable {
-    /// A stored answer, replayed byte for byte.
-    public struct StoredResponse: Sendable, Equatable {
-        public var status: Int
-        public var contentType: String?
-        public var body: [UInt8]
+/// What a write that carried an `Idempotency-Key` did: the entity it created or changed.
+/// A retry is answered by reading that entity again, as the caller may see it now.
+public struct IdempotencyOutcome: Sendable, Equatable {
+    /// The kinds of entity a keyed write can answer with.
+    public enum Entity: String, Sendable, CaseIterable {
+        case match, need, offer, household, charity
+        case matchRun = "match_run"
+        case weightPolicy = "weight_policy"
+    }
 
-        public init(status: Int, contentType: String?, body: [UInt8]) {
-            self.status = status
-            self.contentType = contentType
-            self.body = body
+    /// nil when the write answers with no entity (feedback).
+    public var entity: Entity?
+    public var id: Int64?
+    /// Whether the write created the entity (rather than changing it).
+    public var created: Bool
+
+    public init(entity: Entity?, id: Int64?, created: Bool) {
+        self.entity = entity
+        self.id = id
+        self.created = created
+    }
+}
+
+/// An `Idempotency-Key` as a write carries it into the Store: an explicit argument of every
+/// Store call that has an effect worth protecting, claimed and completed inside that call's
+/// own transaction (``begin(on:)``, ``complete(_:on:)``).
+///
+/// The key row is inserted first, so a duplicate racing the original waits on the key's
+/// unique index until the original commits, then finds the outcome and replays it instead
+/// of repeating the effect; if the original rolls back, the duplicate goes ahead. The row
+/// holds no answer, only the outcome, so it keeps no personal data, and since it commits
+/// with the effect, a committed effect always has a completed key.
+public struct IdempotencyClaim: Sendable, Equatable {
+    public var user: Int64
+    public var key: String
+    /// SHA-256 of what makes two requests the same (method, path, body).
+    public var requestHash: Data
+
+    public init(user: Int64, key: String, requestHash: Data) {
+        self.user = user
+        self.key = key
+        self.requestHash = requestHash
+    }
+
+    /// Claims the key inside the effect's transaction, before the effect. A key already used
+    /// for this request throws ``StoreError/idempotentReplay(_:)`` with its outcome (the
+    /// effect must not run again), one used for another request
+    /// ``StoreError/idempotencyKeyReused``.
+    func begin(on connection: PostgresConnection) throws {
+        let claimed = try connection.query(
+            """
+            INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)
+            ON CONFLICT (user_id, key) DO NOTHING RETURNING 1
+            """, [user, key, requestHash])
+        guard claimed.isEmpty else { return }
+        switch try IdempotencyKeys.lookup(self, on: connection) {
+        case .replay(let outcome): throw StoreError.idempotentReplay(outcome)
+        case .reusedForAnotherRequest: throw StoreError.idempotencyKeyReused
+        case .unused: throw StoreError.conflict("the idempotency key vanished while it was claimed; retry")
         }
     }
 
+    /// Records the outcome, in the same transaction as the effect.
+    func complete(_ outcome: IdempotencyOutcome, on connection: PostgresConnection) throws {
+        try connection.query(
+            """
+            UPDATE idempotency_keys SET outcome_entity = $3, outcome_id = $4, outcome_created = $5, completed_at = now()
+             WHERE user_id = $1 AND key = $2
+            """, [user, key, outcome.entity?.rawValue, outcome.id, outcome.created])
+    }
+}
+
+extension Optional where Wrapped == IdempotencyClaim {
+    /// Runs a keyed write's effect between ``IdempotencyClaim/begin(on:)`` and
+    /// ``IdempotencyClaim/complete(_:on:)``; with no key, just the effect.
+    func guarding<T>(
+        _ connection: PostgresConnection, _ outcome: (T) -> IdempotencyOutcome, _ effect: () throws -> T
+    ) throws -> T {
+        guard let claim = self else { return try effect() }
+        try claim.begin(on: connection)
+        let result = try effect()
+        try claim.complete(outcome(result), on: connection)
+        return result
+    }
+}
+
+/// The keys' lookups and their housekeeping.
+public struct IdempotencyKeys: Sendable {
     /// What a key means for a request arriving now.
     public enum Lookup: Sendable, Equatable {
         /// Never used: go ahead.
         case unused
-        /// Done before for the same request: send this again.
-        case replay(StoredResponse)
-        /// The same request is being processed right now.
-        case inFlight
+        /// Done before for the same request: answer with this outcome, read afresh.
+        case replay(IdempotencyOutcome)
         /// Used before for a different request.
         case reusedForAnotherRequest
     }
-
-    /// Another request with the same key committed first.
-    public struct Collision: Error, Sendable {}
 
     private let client: PostgresClient
 
@@ -44,51 +105,23 @@ public struct IdempotencyKeys: Sendable {
         self.client = client
     }
 
-    public func lookup(user: Int64, key: String, requestHash: Data) async throws -> Lookup {
-        let rows = try await client.query(
+    /// What `claim`'s key means now; a key is only ever seen complete.
+    public func lookup(_ claim: IdempotencyClaim) async throws -> Lookup {
+        try await client.withConnection { try Self.lookup(claim, on: $0) }
+    }
+
+    static func lookup(_ claim: IdempotencyClaim, on connection: PostgresConnection) throws -> Lookup {
+        let rows = try connection.query(
             """
-            SELECT request_hash, response_status, response_content_type, response_body
+            SELECT request_hash, outcome_entity, outcome_id, outcome_created
               FROM idempotency_keys WHERE user_id = $1 AND key = $2
-            """, [user, key])
+            """, [claim.user, claim.key])
         guard let row = rows.first else { return .unused }
-        guard try row.decode(Data.self, "request_hash") == requestHash else { return .reusedForAnotherRequest }
-        guard let status = try row.decode(Int?.self, "response_status") else { return .inFlight }
+        guard try row.decode(Data.self, "request_hash") == claim.requestHash else { return .reusedForAnotherRequest }
         return .replay(
-            StoredResponse(
-                status: status, contentType: try row.decode(String?.self, "response_content_type"),
-                body: [UInt8](try row.decode(Data?.self, "response_body") ?? Data())))
-    }
-
-    /// The attachment that claims the key inside the effect's transaction; that transaction
-    /// fails with ``Collision`` when another request claimed it first.
-    public func claim(user: Int64, key: String, requestHash: Data) -> TransactionAttachment {
-        TransactionAttachment { connection in
-            do {
-                try connection.query(
-                    "INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3)",
-                    [user, key, requestHash])
-            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                throw Collision()
-            }
-        }
-    }
-
-    /// Stores the answer of a successful request. A key its effect did not claim (the work
-    /// ran outside ``PostgresClient/withTransaction(isolation:maxAttempts:_:)``) is inserted
-    /// complete instead, unless another request took it meanwhile.
-    public func complete(user: Int64, key: String, requestHash: Data, response: StoredResponse) async throws {
-        try await client.query(
-            """
-            INSERT INTO idempotency_keys
-                   (user_id, key, request_hash, response_status, response_content_type, response_body, completed_at)
-            VALUES ($1, $2, $3, $4, $5, $6, now())
-            ON CONFLICT (user_id, key) DO UPDATE
-               SET response_status = EXCLUDED.response_status,
-                   response_content_type = EXCLUDED.response_content_type,
-                   response_body = EXCLUDED.response_body, completed_at = EXCLUDED.completed_at
-             WHERE idempotency_keys.completed_at IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
-            """,
-            [user, key, requestHash, response.status, response.contentType, Data(response.body)])
+            IdempotencyOutcome(
+                entity: try row.decode(String?.self, "outcome_entity").flatMap(IdempotencyOutcome.Entity.init),
+                id: try row.decode(Int64?.self, "outcome_id"), created: try row.decode(Bool.self, "outcome_created")))
     }
 
     /// Forgets keys older than `age` (clients retry within minutes, not days); returns how many.

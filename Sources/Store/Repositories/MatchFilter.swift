@@ -10,6 +10,8 @@ public struct MatchFilter: Sendable, Equatable {
     public var status: MatchStatus?
     /// Matches proposed by this matching run.
     public var run: Int64?
+    /// Only hand-made proposals (a caseworker's, not a run's).
+    public var handMade: Bool
     public var offer: Int64?
     public var need: Int64?
     /// The need's category, or a group (level-1 category) containing it.
@@ -21,10 +23,11 @@ public struct MatchFilter: Sendable, Equatable {
 
     public init(
         status: MatchStatus? = nil, run: Int64? = nil, offer: Int64? = nil, need: Int64? = nil, category: Int64? = nil,
-        region: RegionScope? = nil, charity: Int64? = nil
+        region: RegionScope? = nil, charity: Int64? = nil, handMade: Bool = false
     ) {
         self.status = status
         self.run = run
+        self.handMade = handMade
         self.offer = offer
         self.need = need
         self.category = category

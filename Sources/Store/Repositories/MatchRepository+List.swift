@@ -76,6 +76,7 @@ struct MatchSelection {
         isBounded = filter.charity != nil || (filter.region.map { $0.level >= .township } ?? false)
         if let status = filter.status { add("m.status = ", status.rawValue) }
         if let run = filter.run { add("m.run_id = ", run) }
+        if filter.handMade { clauses.append("m.run_id IS NULL") }
         if let offer = filter.offer { add("m.offer_id = ", offer) }
         if let need = filter.need { add("m.need_id = ", need) }
         if let category = filter.category {

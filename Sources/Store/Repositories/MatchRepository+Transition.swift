@@ -18,11 +18,11 @@ extension MatchRepository {
     /// machine, move capacity, update the match and its need, write the audit row.
     static func apply(
         _ transition: MatchTransition, to id: Int64, on connection: PostgresConnection, by actor: Actor,
-        reasonCode: String?, note: String?, holds: HoldPolicy
+        reasonCode: String?, note: String?, holds: HoldPolicy, reach: MatchFilter = MatchFilter()
     ) throws -> MatchRecord {
-        let locked = try connection.query("SELECT \(MatchRecord.columns) FROM matches WHERE id = $1 FOR UPDATE", [id])
-        guard let row = locked.first else { throw StoreError.notFound(entity: "match", id: String(id)) }
-        let current = try MatchRecord(row: row)
+        guard let current = try lockedMatch(id, within: reach, on: connection) else {
+            throw StoreError.notFound(entity: "match", id: String(id))
+        }
         guard transition.sources.contains(current.status) else {
             throw StoreError.invalidTransition(
                 entity: "match", id: String(id), from: current.status.rawValue, action: transition.participle)
@@ -30,6 +30,7 @@ extension MatchRepository {
         let target = transition.target
         if transition == .approve || transition == .accept {
             try requireNeedStillWanted(current.needID, on: connection)
+            try requireCharityInGoodStanding(for: current, on: connection)
         }
         if transition == .approve {
             try reserve(units: current.units, of: current.offerID, on: connection)

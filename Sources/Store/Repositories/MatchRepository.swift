@@ -11,7 +11,7 @@ import Postgres
 /// is always match → offer → need, so concurrent transitions never deadlock each other.
 public struct MatchRepository: Sendable {
     let client: PostgresClient
-    private let holds: HoldPolicy
+    let holds: HoldPolicy
     /// Issues the household references charities see; nil where no delivery contact is read.
     let sealer: IDNumberSealer?
 
@@ -27,41 +27,6 @@ public struct MatchRepository: Sendable {
     public func match(id: Int64) async throws -> MatchRecord? {
         let rows = try await client.query("SELECT \(MatchRecord.columns) FROM matches WHERE id = $1", [id])
         return try rows.first.map(MatchRecord.init(row:))
-    }
-
-    /// Proposes a match by hand (a caseworker picking a candidate). Holds nothing until
-    /// approved; refused when the pair already has a live match.
-    public func propose(
-        need: Int64, offer: Int64, units: Int, breakdown: ScoreBreakdown?, by actor: Actor
-    ) async throws -> MatchRecord {
-        guard units > 0 else { throw StoreError.invalid(field: "units", reason: "must be at least 1") }
-        let hours = holds.proposalHours
-        let json = try breakdown.map { String(decoding: try JSONEncoder.audit.encode($0), as: UTF8.self) }
-        return try await client.withTransaction { connection in
-            let rows: PostgresRows
-            do {
-                rows = try connection.query(
-                    """
-                    INSERT INTO matches (need_id, offer_id, units, score_micro, breakdown, created_by, hold_expires_at)
-                    SELECT n.id, o.id, $3, $4, $5::jsonb, $6, now() + make_interval(hours => $7::integer)
-                      FROM needs n, offers o
-                     WHERE n.id = $1 AND o.id = $2 AND n.status = 'open' AND o.status = 'open'
-                    RETURNING \(MatchRecord.columns)
-                    """,
-                    [need, offer, units, breakdown?.scoreMicro, json, actor.userID, hours]
-                )
-            } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                throw StoreError.conflict("need \(need) already has a live match on offer \(offer)")
-            }
-            guard let row = rows.first else {
-                throw StoreError.conflict("need \(need) and offer \(offer) must both exist and be open")
-            }
-            let record = try MatchRecord(row: row)
-            try AuditTrail.record(
-                on: connection, actor: actor, action: "match.propose", entityType: "match",
-                entityID: String(record.id), details: ["need": need, "offer": offer, "units": Int64(units)])
-            return record
-        }
     }
 
     /// Coordinator approval: reserves the units on the offer or fails with
@@ -116,11 +81,14 @@ public struct MatchRepository: Sendable {
     }
 
     /// Records the household's satisfaction (1–5) with a delivered match, once.
-    public func recordFeedback(match id: Int64, satisfaction: Int, comment: String?, by actor: Actor) async throws {
+    public func recordFeedback(
+        match id: Int64, satisfaction: Int, comment: String?, by actor: Actor, idempotency: IdempotencyClaim? = nil
+    ) async throws {
         guard (1...5).contains(satisfaction) else {
             throw StoreError.invalid(field: "satisfaction", reason: "must be between 1 and 5")
         }
         try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             guard let row = try connection.query("SELECT status FROM matches WHERE id = $1", [id]).first else {
                 throw StoreError.notFound(entity: "match", id: String(id))
             }
@@ -139,6 +107,7 @@ public struct MatchRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "match.feedback", entityType: "match", entityID: String(id),
                 details: ["satisfaction": satisfaction])
+            try idempotency?.complete(.init(entity: nil, id: nil, created: false), on: connection)
         }
     }
 

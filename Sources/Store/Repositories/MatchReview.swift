@@ -79,13 +79,15 @@ extension MatchRepository {
         return Page(fetched: try rows.map(MatchReviewRow.init(row:)), limit: limit) { $0.match.id }
     }
 
-    /// The charities whose offers a run matched, by name: the choices of the review's
-    /// charity filter, a handful per run.
-    public func charities(ofRun run: Int64) async throws -> [CharityName] {
+    /// The charities whose offers a run matched (nil: the hand-made proposals still
+    /// waiting), by name: the choices of the review's charity filter, a handful per run.
+    public func charities(ofRun run: Int64?) async throws -> [CharityName] {
         try await client.query(
             """
             SELECT c.id, c.name FROM charities c
-             WHERE c.id IN (SELECT o.charity_id FROM matches m JOIN offers o ON o.id = m.offer_id WHERE m.run_id = $1)
+             WHERE c.id IN (SELECT o.charity_id FROM matches m JOIN offers o ON o.id = m.offer_id
+                             WHERE CASE WHEN $1::bigint IS NULL THEN m.run_id IS NULL AND m.status = 'proposed'
+                                        ELSE m.run_id = $1::bigint END)
              ORDER BY c.name, c.id
             """, [run]
         ).map { CharityName(id: try $0.decode(Int64.self, "id"), name: try $0.decode(String.self, "name")) }

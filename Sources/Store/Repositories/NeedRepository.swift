@@ -23,10 +23,11 @@ public struct NeedRepository: Sendable {
     /// import: the existing need is updated instead.
     public func record(
         household: Int64, category: Int64, _ details: NeedDetails, within scope: RegionScope? = nil,
-        by actor: Actor
+        by actor: Actor, idempotency: IdempotencyClaim? = nil
     ) async throws -> NeedRecord {
         let today = self.today()
         return try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             _ = try HouseholdRepository.lock(household, within: scope, on: connection)
             let category = try CategoryRepository.category(id: category, field: "category_id", on: connection)
             let details = try details.validated(category: category, today: today)
@@ -55,6 +56,7 @@ public struct NeedRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "need.record", entityType: "need", entityID: String(record.id),
                 details: ["household": household, "category": category.id, "quantity": Int64(details.quantity)])
+            try idempotency?.complete(.init(entity: .need, id: record.id, created: true), on: connection)
             return record
         }
     }
@@ -134,12 +136,14 @@ public struct NeedRepository: Sendable {
     /// (reason code `need_cancelled`), releasing the units they reserved. `reason` is a
     /// lower-case reason code such as `household_moved`.
     public func cancel(
-        need id: Int64, within scope: RegionScope? = nil, by actor: Actor, reason: String
+        need id: Int64, within scope: RegionScope? = nil, by actor: Actor, reason: String,
+        idempotency: IdempotencyClaim? = nil
     )
         async throws -> NeedRecord
     {
         try MatchRepository.validate(reasonCode: reason, required: true)
         return try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             let current = try Self.lock(id, within: scope, on: connection)
             guard current.status == .open || current.status == .matched else {
                 throw StoreError.invalidTransition(
@@ -154,6 +158,7 @@ public struct NeedRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "need.cancel", entityType: "need", entityID: String(id),
                 reason: reason, details: ["cancelled_matches": cancelled.count])
+            try idempotency?.complete(.init(entity: .need, id: id, created: false), on: connection)
             return try Self.read(id, on: connection)
         }
     }

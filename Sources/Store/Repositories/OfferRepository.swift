@@ -17,11 +17,12 @@ public struct OfferRepository: Sendable {
 
     /// Posts an open offer of an active charity in `category`.
     public func create(
-        charity: Int64, category: Int64, _ terms: OfferTerms, by actor: Actor
+        charity: Int64, category: Int64, _ terms: OfferTerms, by actor: Actor, idempotency: IdempotencyClaim? = nil
     ) async throws
         -> OfferRecord
     {
         try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             let standing = try connection.query("SELECT status FROM charities WHERE id = $1 FOR KEY SHARE", [charity])
             guard let status = try standing.first?.decode(String.self, "status") else {
                 throw StoreError.notFound(entity: "charity", id: String(charity))
@@ -50,6 +51,7 @@ public struct OfferRepository: Sendable {
                 on: connection, actor: actor, action: "offer.create", entityType: "offer",
                 entityID: String(record.id),
                 details: ["charity": charity, "category": category.id, "capacity": Int64(terms.capacity)])
+            try idempotency?.complete(.init(entity: .offer, id: record.id, created: true), on: connection)
             return record
         }
     }
@@ -125,25 +127,36 @@ public struct OfferRepository: Sendable {
     }
 
     /// Closes the offer for good; live matches on it carry on, but it takes no new ones.
-    public func close(offer id: Int64, charity: Int64? = nil, by actor: Actor) async throws -> OfferRecord {
-        try await move(id, to: .closed, from: [.open, .paused], action: "close", charity: charity, by: actor)
+    public func close(
+        offer id: Int64, charity: Int64? = nil, by actor: Actor, idempotency: IdempotencyClaim? = nil
+    ) async throws -> OfferRecord {
+        try await move(
+            id, to: .closed, from: [.open, .paused], action: "close", charity: charity, by: actor,
+            idempotency: idempotency)
     }
 
     /// Stops new matches on an open offer until it is resumed.
-    public func pause(offer id: Int64, charity: Int64? = nil, by actor: Actor) async throws -> OfferRecord {
-        try await move(id, to: .paused, from: [.open], action: "pause", charity: charity, by: actor)
+    public func pause(
+        offer id: Int64, charity: Int64? = nil, by actor: Actor, idempotency: IdempotencyClaim? = nil
+    ) async throws -> OfferRecord {
+        try await move(
+            id, to: .paused, from: [.open], action: "pause", charity: charity, by: actor, idempotency: idempotency)
     }
 
     /// Opens a paused offer again.
-    public func resume(offer id: Int64, charity: Int64? = nil, by actor: Actor) async throws -> OfferRecord {
-        try await move(id, to: .open, from: [.paused], action: "resume", charity: charity, by: actor)
+    public func resume(
+        offer id: Int64, charity: Int64? = nil, by actor: Actor, idempotency: IdempotencyClaim? = nil
+    ) async throws -> OfferRecord {
+        try await move(
+            id, to: .open, from: [.paused], action: "resume", charity: charity, by: actor, idempotency: idempotency)
     }
 
     private func move(
         _ id: Int64, to target: OfferStatus, from allowed: Set<OfferStatus>, action: String, charity: Int64?,
-        by actor: Actor
+        by actor: Actor, idempotency: IdempotencyClaim?
     ) async throws -> OfferRecord {
         try await client.withTransaction { connection in
+            try idempotency?.begin(on: connection)
             let current = try Self.lock(id, charity: charity, on: connection)
             guard allowed.contains(current.status) else {
                 throw StoreError.invalidTransition(
@@ -157,6 +170,7 @@ public struct OfferRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "offer.\(action)", entityType: "offer", entityID: String(id),
                 details: ["from": current.status.rawValue, "to": target.rawValue])
+            try idempotency?.complete(.init(entity: .offer, id: id, created: false), on: connection)
             return try OfferRecord(row: rows[0])
         }
     }

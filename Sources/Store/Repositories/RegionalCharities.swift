@@ -42,7 +42,7 @@ public struct RegionalCharities: Sendable {
     /// Whether charity `c` is at work in the region whose prefix is `$1` (NULL: everywhere).
     /// The charities are gathered from the region's offers and matches once, so the cost
     /// follows the region's size, not the number of charities or of their matches elsewhere.
-    private static let atWork = """
+    static let atWork = """
         $1::text IS NULL OR c.id IN (
             SELECT o.charity_id FROM offers o, unnest(o.service_region_prefixes) p
              WHERE starts_with(p, $1::text) OR starts_with($1::text, p)

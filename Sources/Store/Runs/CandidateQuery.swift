@@ -61,7 +61,8 @@ enum CandidateQuery {
                o.min_household_size, o.max_household_size, o.available_from, o.available_until,
                \(statusMask("o.eligible_statuses")) AS status_mask, \(flagMask("o.required_flags")) AS flag_mask,
                o.min_age IS NOT NULL OR o.max_age IS NOT NULL AS has_age_rule,
-               o.capacity - o.allocated - coalesce(pending.units, 0) AS remaining
+               o.capacity - o.allocated - coalesce(pending.units, 0) AS remaining,
+               charity_suspension_patterns(o.charity_id) AS suspended_patterns
           FROM offers o
           JOIN charities ch ON ch.id = o.charity_id
           LEFT JOIN LATERAL (SELECT sum(m.units) AS units FROM matches m
@@ -139,9 +140,11 @@ enum CandidateQuery {
         """
 
     /// The per-pair rules on a need row `n` and an offer row `o`: assistance status, required
-    /// flags, household size and member age.
+    /// flags, household size, member age, and no regional suspension of the charity where
+    /// the household lives (an empty pattern list for nearly every offer).
     private static let rules = """
         (o.status_mask = 0 OR o.status_mask & n.status_mask <> 0)
+        AND NOT (n.region_code LIKE ANY (o.suspended_patterns))
         AND o.flag_mask & ~n.flag_mask = 0
         AND (o.min_household_size IS NULL OR n.members >= o.min_household_size)
         AND (o.max_household_size IS NULL OR n.members <= o.max_household_size)

@@ -46,7 +46,7 @@ public struct CandidateRanking: Sendable {
         }
         let lookBackDays = self.lookBackDays
         let loaded = try await client.withTransaction(isolation: .repeatableRead) { connection in
-            try Loaded(
+            try NeedEvaluation(
                 need: id, scope: scope, policyName: policyName ?? "standard", at: asOf, lookBackDays: lookBackDays,
                 servingOnly: !includeIneligible, on: connection)
         }
@@ -54,8 +54,11 @@ public struct CandidateRanking: Sendable {
     }
 }
 
-/// Everything one need's ranking reads, in one snapshot.
-private struct Loaded: Sendable {
+/// Everything one need's ranking reads, in one snapshot: the need, its household, the
+/// policy that applies there, and the offers judged against it. A hand-made proposal reads
+/// the same for its one offer (``init(need:scope:policyName:at:lookBackDays:servingOnly:offer:on:)``
+/// with `offer`), so it is held to exactly the rules and score of a run.
+struct NeedEvaluation: Sendable {
     struct Candidate: Sendable {
         var offer: Offer
         var title: String
@@ -73,9 +76,11 @@ private struct Loaded: Sendable {
 
     /// `servingOnly` reads just the offers that serve the household's place in the need's
     /// category or group, as a run's pair search does, for callers that want no reasons.
+    /// `offer` reads that one offer whatever its category or area, so every reason it
+    /// cannot serve the need is reported.
     init(
         need id: Int64, scope: RegionScope?, policyName: String, at now: Date, lookBackDays: Int,
-        servingOnly: Bool, on connection: PostgresConnection
+        servingOnly: Bool, offer: Int64? = nil, on connection: PostgresConnection
     ) throws {
         let records = try connection.query(
             """
@@ -118,11 +123,11 @@ private struct Loaded: Sendable {
         context = MatchingContext(
             now: now, lookBackDays: lookBackDays, categories: try CandidateSet.loadCategories(on: connection),
             aidHistory: [household.id: aid])
-        policy = try WeightPolicyRepository.active(named: policyName, on: connection).policy
+        policy = try WeightPolicyRepository.active(named: policyName, for: household.region, on: connection).policy
         let group = try row.decode(Int64?.self, "parent_id")
         candidates = try Self.offers(
-            for: id, category: need.categoryID, group: group,
-            serving: servingOnly
+            for: id, category: need.categoryID, group: group, only: offer,
+            serving: servingOnly && offer == nil
                 ? (
                     try row.decode(String.self, "region_code"), household.location?.latitude,
                     household.location?.longitude
@@ -135,13 +140,15 @@ private struct Loaded: Sendable {
     /// (by prefix) or its point (by circle), the same tests as a run's pair search, so the
     /// eligible ones are the same and the many that cannot be are not read at all.
     private static func offers(
-        for need: Int64, category: Int64, group: Int64?, serving place: (String, Double?, Double?)?,
+        for need: Int64, category: Int64, group: Int64?, only offer: Int64?, serving place: (String, Double?, Double?)?,
         on connection: PostgresConnection
     ) throws -> [Candidate] {
         let categories =
-            place == nil
-            ? "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint OR c.parent_id = $3::bigint"
-            : "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint"
+            offer != nil
+            ? "SELECT o.category_id FROM offers o WHERE o.id = $4::bigint"
+            : place == nil
+                ? "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint OR c.parent_id = $3::bigint"
+                : "SELECT c.id FROM categories c WHERE c.id = $2 OR c.id = $3::bigint"
         let area =
             place == nil
             ? ""
@@ -154,7 +161,11 @@ private struct Loaded: Sendable {
                                 * sin(radians($6::float8 - o.center_lon) / 2) ^ 2))) <= o.radius_km))
             """
         var parameters: [(any PostgresEncodable)?] = [need, category, group]
-        if let (region, latitude, longitude) = place { parameters += [region, latitude, longitude] }
+        if let offer {
+            parameters.append(offer)
+        } else if let (region, latitude, longitude) = place {
+            parameters += [region, latitude, longitude]
+        }
         return try connection.query(
             """
             SELECT o.id, o.title, o.charity_id, ch.name AS charity_name, o.category_id,
@@ -163,6 +174,7 @@ private struct Loaded: Sendable {
                    o.eligible_statuses::text[] AS statuses, o.required_flags::text[] AS flags, o.min_age, o.max_age,
                    o.min_household_size, o.max_household_size, o.available_from, o.available_until,
                    ch.status AS charity_status, ch.banned_until,
+                   charity_suspension_patterns(ch.id) AS suspended_patterns,
                    coalesce(s.delivered, 0) AS delivered, coalesce(s.failed, 0) AS failed,
                    coalesce(s.satisfaction_sum, 0) AS satisfaction_sum,
                    coalesce(s.satisfaction_count, 0) AS satisfaction_count,
@@ -176,7 +188,7 @@ private struct Loaded: Sendable {
               LEFT JOIN (\(CandidateQuery.charityRecords(
                   of: "SELECT o.charity_id FROM offers o WHERE o.status = 'open' AND o.category_id IN (\(categories))"
               ))) s ON s.charity_id = o.charity_id
-             WHERE o.status = 'open' AND o.category_id IN (\(categories))\(area)
+             WHERE o.status = 'open' AND o.category_id IN (\(categories))\(offer == nil ? area : " AND o.id = $4::bigint")
              ORDER BY o.id
             """, parameters
         ).map { row in

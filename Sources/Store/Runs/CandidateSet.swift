@@ -215,7 +215,7 @@ struct CandidateSet: Sendable {
                    ro.center_lon, ro.radius_km, ro.eligible_statuses::text[] AS statuses,
                    ro.required_flags::text[] AS flags, ro.min_age, ro.max_age, ro.min_household_size,
                    ro.max_household_size, ro.available_from, ro.available_until,
-                   ch.status AS charity_status, ch.banned_until,
+                   ch.status AS charity_status, ch.banned_until, ro.suspended_patterns,
                    coalesce(s.delivered, 0) AS delivered, coalesce(s.failed, 0) AS failed,
                    coalesce(s.satisfaction_sum, 0) AS satisfaction_sum,
                    coalesce(s.satisfaction_count, 0) AS satisfaction_count
@@ -267,6 +267,7 @@ struct CandidateSet: Sendable {
                 status: status, delivered: try row.decode(Int.self, "delivered"),
                 failed: try row.decode(Int.self, "failed"),
                 satisfactionSum: try row.decode(Int.self, "satisfaction_sum"),
-                satisfactionCount: try row.decode(Int.self, "satisfaction_count")))
+                satisfactionCount: try row.decode(Int.self, "satisfaction_count"),
+                suspendedIn: try row.decode([String].self, "suspended_patterns").map { String($0.dropLast()) }))
     }
 }

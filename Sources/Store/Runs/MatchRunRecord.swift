@@ -22,6 +22,9 @@ public struct MatchRunRecord: Sendable, Equatable, Codable {
     public var policyID: Int64?
     public var policyName: String?
     public var policyVersion: Int?
+    /// The region whose version of the policy the run used: "" for the national default,
+    /// else its 2, 4 or 6 digit prefix; nil for trial weights.
+    public var policyRegion: String?
     /// The weights actually used, normalised as the engine used them.
     public var weights: [ScoreFactor: Double]
     /// Units one household could receive in the run; nil for no cap.
@@ -50,7 +53,7 @@ public struct MatchRunRecord: Sendable, Equatable, Codable {
     public var startedBy: Int64?
 
     static let columns = """
-        r.id, r.region_code, r.status, r.policy_id, wp.name AS policy_name, r.policy_version, r.weights,
+        r.id, r.region_code, r.status, r.policy_id, wp.name AS policy_name, r.policy_version, wp.region_prefix AS policy_region, r.weights,
         (r.options ->> 'household_cap')::integer AS household_cap, r.options ->> 'household_cap_scope' AS cap_scope,
         (r.options ->> 'look_back_days')::integer AS look_back_days, r.options -> 'seconds' AS seconds,
         r.needs_count, r.offers_count, r.edges_count, r.matches_count, r.units_count, r.objective_micro, r.solver,
@@ -68,6 +71,7 @@ public struct MatchRunRecord: Sendable, Equatable, Codable {
         policyID = try row.decode(Int64?.self, "policy_id")
         policyName = try row.decode(String?.self, "policy_name")
         policyVersion = try row.decode(Int?.self, "policy_version")
+        policyRegion = try row.decode(String?.self, "policy_region")
         weights = try row.decodeJSON([ScoreFactor: Double].self, "weights")
         householdCap = try row.decode(Int?.self, "household_cap")
         householdCapScope = try row.decode(String?.self, "cap_scope")

@@ -37,6 +37,9 @@ public struct MatchingRunRequest: Sendable {
     public var lookBackDays: Int
     public var solver: Solver
     public var actor: Actor
+    /// The `Idempotency-Key` of the request that started it; a dry run ignores it (it writes
+    /// nothing, so repeating it is harmless).
+    public var idempotency: IdempotencyClaim?
     /// The instant the run evaluates at; tests pin it, everyone else uses now.
     public var now: Date
 
@@ -55,6 +58,7 @@ public struct MatchingRunRequest: Sendable {
         self.actor = actor
         self.now = now
         self.trialPolicy = nil
+        self.idempotency = nil
     }
 
     /// Checks the numbers; each message names its field.
@@ -87,6 +91,8 @@ public struct MatchingRunReport: Sendable, Codable, Equatable {
     public var region: String
     public var policyName: String
     public var policyVersion: Int
+    /// The region whose version of the policy applied ("" for the national one).
+    public var policyRegion: String
     public var dryRun: Bool
     public var needs: Int
     public var offers: Int
@@ -106,6 +112,7 @@ public struct MatchingRunReport: Sendable, Codable, Equatable {
         case region
         case policyName = "policy_name"
         case policyVersion = "policy_version"
+        case policyRegion = "policy_region"
         case dryRun = "dry_run"
         case needs, offers, edges, matches, units
         case objectiveMicro = "objective_micro"

@@ -42,7 +42,11 @@ public struct MatchingRuns: Sendable {
         return try await client.withReservedConnection { main in
             do {
                 let started = ContinuousClock.now
-                let (stored, snapshot) = try await main.run { try Self.begin(request, on: $0) }
+                let (stored, snapshot) = try await main.run { connection in
+                    let begun = try Self.begin(request, on: connection)
+                    if !request.dryRun { try request.idempotency?.begin(on: connection) }
+                    return begun
+                }
                 async let others = Self.pairRows(
                     shards: otherShard.map { [$0] } ?? [], snapshot: snapshot, request: request, client: client)
                 let (entities, own) = try await main.run { connection in
@@ -62,6 +66,10 @@ public struct MatchingRuns: Sendable {
                     let result = try Self.finish(
                         request, policy: stored, candidates: loaded, started: started, export: export, holds: holds,
                         on: connection)
+                    if let runID = result.0.runID {
+                        try request.idempotency?.complete(
+                            .init(entity: .matchRun, id: runID, created: true), on: connection)
+                    }
                     try connection.executeScript("COMMIT")
                     return result
                 }
@@ -88,7 +96,8 @@ public struct MatchingRuns: Sendable {
             try request.trialPolicy.map {
                 WeightPolicyRepository.Stored(id: 0, policy: $0, active: false, createdAt: request.now)
             }
-            ?? WeightPolicyRepository.active(named: request.policyName ?? "standard", on: connection)
+            ?? WeightPolicyRepository.active(
+                named: request.policyName ?? "standard", for: request.region, on: connection)
         let snapshot = try connection.query("SELECT pg_export_snapshot() AS id")[0].decode(String.self, "id")
         return (stored, snapshot)
     }
@@ -162,7 +171,8 @@ public struct MatchingRuns: Sendable {
         func seconds(_ duration: Duration) -> Double { duration / .seconds(1) }
         let report = MatchingRunReport(
             runID: runID, region: request.region.digits, policyName: stored.policy.name,
-            policyVersion: stored.policy.version, dryRun: request.dryRun, needs: problem.needCount,
+            policyVersion: stored.policy.version, policyRegion: stored.region?.prefix ?? "", dryRun: request.dryRun,
+            needs: problem.needCount,
             offers: problem.offerCount, edges: problem.edgeCount, matches: proposals.rows.count,
             units: assignment.totalUnits, objectiveMicro: assignment.objectiveMicro, solver: request.solver.rawValue,
             inputFingerprint: fingerprint, unitsByCategory: proposals.unitsByCategory(candidates.context),
