@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Matching
 import Store
 
 extension DashboardController {
@@ -60,15 +61,26 @@ extension DashboardController {
         var rows: [[String: Any]] = []
         for charity in page.items {
             let standing = try await charities.standing(of: charity.id)
+            let suspensions = try await charities.suspensions(of: charity.id, within: session.regionLimit)
+            // A coordinator's suspension over their whole region reads as the charity's state here.
+            let here = suspensions.first { session.regionLimit?.prefix.hasPrefix($0.region) ?? false }
+            let active = charity.status == .active && here == nil
             var row: [String: Any] = [
                 "id": String(charity.id), "name": charity.name,
-                "status": texts["charity." + charity.status.rawValue] ?? charity.status.rawValue,
-                "active": charity.status == .active, "delivered": String(standing.deliveredMatches),
+                "status": here == nil
+                    ? texts["charity." + charity.status.rawValue] ?? charity.status.rawValue
+                    : texts["charity.suspended"] ?? "",
+                "active": active, "delivered": String(standing.deliveredMatches),
                 "deliveredUnits": String(standing.deliveredUnits), "declined": String(standing.declinedMatches),
                 "satisfaction": standing.satisfactionAverage.map { String(format: "%.2f", $0) } ?? "–",
                 "ratings": String(standing.satisfactionCount), "openOffers": String(standing.openOffers),
             ]
-            row["statusReason"] = charity.statusReason
+            row["statusReason"] = here?.reason ?? charity.statusReason
+            let inside = suspensions.filter { $0.region != here?.region }.map(\.region)
+            if !inside.isEmpty {
+                row["suspendedInside"] = Self.filled(
+                    texts["suspendedInside"] ?? "", ["regions": inside.joined(separator: ", ")])
+            }
             if let fieldError, fieldError.charity == charity.id {
                 row["errors"] = [fieldError.field: fieldError.message]
             }

@@ -134,7 +134,11 @@ extension DashboardController {
             state.flash = [
                 "ok": true,
                 "text": Self.filled(
-                    texts["published"] ?? "", ["name": stored.policy.name, "version": String(stored.policy.version)]),
+                    texts["published"] ?? "",
+                    [
+                        "name": stored.policy.name, "version": String(stored.policy.version),
+                        "region": stored.region?.prefix ?? texts["nationwide"] ?? "",
+                    ]),
             ]
             state.weights = WeightsForm(policy: stored.policy)
         } catch let error as StoreError {

@@ -39,8 +39,12 @@ struct OversightPageTests {
                 let done = try await browser.post(
                     "/dashboard/charities/suspend",
                     form: ["_csrf": csrf, "charity": String(fixture.charity), "reason": "多次未按约送达"])
-                #expect(done.status == .ok && done.html.contains("已暂停“\(SVGText.escaped(name))”"))
-                #expect(try await Self.charityStatus(fixture) == "suspended")
+                #expect(done.status == .ok && done.html.contains("已在您的区域暂停“\(SVGText.escaped(name))”"))
+                #expect(try await Self.charityStatus(fixture) == "active", "a coordinator's suspension is regional")
+                #expect(
+                    try await fixture.scalar(
+                        String.self, "SELECT region_prefix FROM charity_suspensions WHERE charity_id = $1",
+                        [fixture.charity]) == "320508")
                 let after = try #require(Self.row(of: SVGText.escaped(name), in: done.html))
                 #expect(after.contains("已暂停") && after.contains("多次未按约送达") && !after.contains("name=\"reason\""))
                 let again = try await browser.post(

@@ -113,13 +113,14 @@ struct RunsPageTests {
                 publish["region"] = nil
                 publish["description"] = "urgency first"
                 let published = try await browser.post("/dashboard/runs/publish", form: publish)
-                #expect(published.status == .ok && published.html.contains("已发布 standard 第 2 版"))
+                #expect(published.status == .ok && published.html.contains("已为320508发布 standard 第 1 版"))
             }
-            let active = try await WeightPolicyRepository(client: fixture.client).list().first {
-                $0.active && $0.policy.name == "standard"
-            }
-            #expect(active?.policy.version == 2)
-            #expect(active.map { abs($0.policy.weight(.urgency) - 0.75) < 1e-9 } == true)
+            let countyCode = RegionCode("320508000000")
+            let active = try await WeightPolicyRepository(client: fixture.client).active(named: "standard", for: countyCode)
+            #expect(active.region?.prefix == "320508" && active.policy.version == 1, "the county's own version")
+            #expect(abs(active.policy.weight(.urgency) - 0.75) < 1e-9)
+            let national = try await WeightPolicyRepository(client: fixture.client).active(named: "standard", for: nil)
+            #expect(national.policy.version == 1 && national.region == nil, "the national policy is untouched")
         }
     }
 

@@ -93,7 +93,11 @@ extension MatchRepository {
                 VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5::integer))
                 RETURNING \(MatchRecord.columns)
                 """, [need, offer, units, actor.userID, hours])
-            return try MatchRecord(row: rows[0])
+            let record = try MatchRecord(row: rows[0])
+            try AuditTrail.record(
+                on: connection, actor: actor, action: "match.propose", entityType: "match",
+                entityID: String(record.id), details: ["need": need, "offer": offer, "units": Int64(units)])
+            return record
         }
     }
 }
