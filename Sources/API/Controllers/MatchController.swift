@@ -30,6 +30,7 @@ struct MatchController {
         if let code = try query.string("category") {
             filter.category = try services.categories.id(ofParameter: code, name: "category")
         }
+        let pageRequest = try PageCursor.pageRequest(request)
         if principal.role == .charity {
             filter.charity = try principal.requireCharity(toDo: "list matches")
             guard try query.region("region") == nil else {
@@ -41,7 +42,7 @@ struct MatchController {
             }
             filter.region = scope
         }
-        let page = try await services.matches.list(filter, page: try PageCursor.pageRequest(request))
+        let page = try await services.matches.list(filter, page: pageRequest)
         if principal.role == .charity {
             let charity = filter.charity ?? 0
             let contacts = try await services.matches.deliveryContacts(
