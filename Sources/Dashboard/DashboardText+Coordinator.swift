@@ -18,7 +18,7 @@ extension DashboardText {
         "score": "得分", "breakdown": "得分构成", "decide": "审核", "approve": "批准", "reject": "驳回",
         "factor": "因素", "value": "取值", "weight": "权重", "contribution": "贡献",
         "resultSummary": "已处理 {done} 条，{refused} 条未能处理。",
-        "reason.not_eligible": "不符合条件", "reason.duplicate_aid": "重复救助", "reason.no_capacity": "供给能力不足",
+        "reason.not_eligible": "不符合条件", "reason.duplicate_aid": "重复救助",
         "reason.other": "其他",
         // Runs and weight previews
         "startRun": "启动匹配运行", "regionCode": "区域代码（12 位）", "dryRun": "试运行（不保存结果）",
@@ -90,7 +90,7 @@ extension DashboardText {
         "weight": "Weight", "contribution": "Contribution",
         "resultSummary": "{done} done, {refused} could not be done.",
         "reason.not_eligible": "Not eligible", "reason.duplicate_aid": "Duplicate aid",
-        "reason.no_capacity": "Not enough capacity", "reason.other": "Other",
+        "reason.other": "Other",
         // Runs and weight previews
         "startRun": "Start a matching run", "regionCode": "Region code (12 digits)",
         "dryRun": "Dry run (save nothing)",
