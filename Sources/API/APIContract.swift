@@ -48,12 +48,14 @@ public struct APIContract: Sendable {
     }
 
     /// What is wrong with an answer to `method path`: an undocumented operation or status,
-    /// an undocumented content type, or a body its schema refuses. Empty when it conforms.
+    /// an undocumented content type, or a body its schema refuses. Empty when it conforms;
+    /// a 405 to a method the document does not declare on a path it knows conforms too.
     func responseViolations(
         method: String, path: String, status: Int, contentType: String?, body: [UInt8]
     ) -> [String] {
         let route = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
         guard let match = document.operation(method: method.lowercased(), path: route) else {
+            if status == 405 && !document.declaredMethods(path: route).isEmpty { return [] }
             return status == 404 || status == 401 ? [] : ["the contract has no operation \(method) \(route)"]
         }
         guard let response = document.response(for: match.operation, status: status) else {

@@ -4,7 +4,8 @@ import Store
 
 /// The `/v1` router with every controller, the operator endpoints and the middleware
 /// stack: request log and metrics outermost (so they see every answer, errors included),
-/// then the rate limit, then authentication and idempotency on the routes that need a caller.
+/// then the rate limit, then the contract's check of method and parameters, then
+/// authentication and idempotency on the routes that need a caller.
 public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: services.metrics))
@@ -12,6 +13,7 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
         router.add(
             middleware: RateLimitMiddleware(rate: services.rateLimit.perSecond, burst: services.rateLimit.burst))
     }
+    router.add(middleware: ContractMiddleware(contract: services.contract))
     OperationsController(database: services.database, metrics: services.metrics, contract: services.contract)
         .addRoutes(to: router)
     PublicStatisticsController(statistics: services.statistics).addRoutes(to: router.group("v1/public"))

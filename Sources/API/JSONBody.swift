@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
 
-/// Reads a JSON request body the strict way: `application/json` only (415), at most
+/// Reads a JSON request body the strict way: `application/json` in UTF-8 only (415), at most
 /// ``maximumBytes`` (413), well-formed (400), and valid against the operation's schema in
 /// the OpenAPI contract (422 naming every field at fault: unknown fields, wrong types,
-/// values out of range) before it is decoded into `T`.
+/// values out of range, and NUL in any string whatever its schema says, since PostgreSQL
+/// cannot store it) before it is decoded into `T`.
 enum JSONBody {
     /// JSON bodies are small records; CSV imports have their own, larger limit.
     static let maximumBytes = 1 << 20
@@ -19,7 +20,7 @@ enum JSONBody {
     static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, context: APIRequestContext, contract: APIContract
     ) async throws -> T {
-        guard let contentType = request.headers[.contentType], isJSON(contentType) else {
+        guard MediaType.accepts(request.headers[.contentType], as: "application/json") else {
             throw Problem.unsupportedMediaType(expected: "application/json")
         }
         var request = request
@@ -31,8 +32,12 @@ enum JSONBody {
         } catch {
             throw Problem.malformedBody("The body is not valid JSON: \(error).")
         }
-        let violations = contract.requestViolations(
+        var violations = contract.requestViolations(
             method: request.method.rawValue, route: context.endpointPath ?? "", body: value)
+        for pointer in value.pointersOfText(where: { $0.value == 0 })
+        where !violations.contains(where: { $0.field == (pointer.isEmpty ? "/" : pointer) }) {
+            violations.append(.init(field: pointer.isEmpty ? "/" : pointer, message: "must not contain NUL (U+0000)"))
+        }
         guard violations.isEmpty else { throw Problem.validation(violations) }
         do {
             return try decoder.decode(T.self, from: Data(bytes))
@@ -41,10 +46,6 @@ enum JSONBody {
         }
     }
 
-    static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
-        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
-    }
 }
 
 extension DecodingError {

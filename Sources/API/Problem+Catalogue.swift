@@ -35,9 +35,14 @@ extension Problem {
         make("not-found", "Not found", .notFound, "There is no such resource.")
     }
 
-    static func methodNotAllowed() -> Problem {
-        make(
-            "method-not-allowed", "Method not allowed", .methodNotAllowed, "This resource does not answer that method.")
+    /// The path exists but not with this method; `Allow` lists the methods the contract
+    /// declares for it (empty when the router alone knows).
+    static func methodNotAllowed(allowed: [String] = []) -> Problem {
+        let list = allowed.joined(separator: ", ")
+        return make(
+            "method-not-allowed", "Method not allowed", .methodNotAllowed,
+            allowed.isEmpty ? "This resource does not answer that method." : "This resource answers \(list) only.",
+            headers: allowed.isEmpty ? [:] : [.allow: list])
     }
 
     /// The body is not JSON at all; `detail` says where parsing stopped.
@@ -58,6 +63,14 @@ extension Problem {
         make(
             "invalid-parameter", "Invalid parameter", .badRequest, "Parameter \(name) \(message).",
             errors: [FieldError(field: name, message: message)])
+    }
+
+    /// Several query or path parameters are not acceptable, each named.
+    static func invalidParameters(_ errors: [FieldError]) -> Problem {
+        let names = errors.map(\.field).joined(separator: ", ")
+        return make(
+            "invalid-parameter", "Invalid parameter", .badRequest, "Some parameters are not acceptable: \(names).",
+            errors: errors)
     }
 
     static func payloadTooLarge(limit: Int) -> Problem {

@@ -13,13 +13,8 @@ import Store
 extension DashboardController {
     /// Matches shown per section of the charity's list at a time.
     static var matchPageSize: Int { 20 }
-    /// Why a charity may decline, in the order the form offers them.
-    static var declineReasons: [String] {
-        [
-            "no_capacity", "cannot_reach_household", "outside_service_area", "not_eligible", "household_declined",
-            "other",
-        ]
-    }
+    /// Why a charity may decline, in the order the form offers them: the Store's list.
+    static var declineReasons: [String] { DecisionReasons.decline }
     /// The longest decline note the API accepts.
     static var maximumNote: Int { 2000 }
 

@@ -16,9 +16,8 @@ struct ReviewOutcome {
 }
 
 extension DashboardController {
-    /// The reasons a coordinator picks from to reject a proposal; the Store accepts any
-    /// lower-case code, and these are the ones the reports count.
-    static var rejectReasons: [String] { ["not_eligible", "duplicate_aid", "capacity", "other"] }
+    /// The reasons a coordinator picks from to reject a proposal: the Store's list.
+    static var rejectReasons: [String] { DecisionReasons.reject }
 
     func addReviewRoutes(to group: RouterGroup<Context>) {
         group.get(

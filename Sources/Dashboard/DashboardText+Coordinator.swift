@@ -23,7 +23,7 @@ extension DashboardText {
         "score": "得分", "breakdown": "得分构成", "decide": "审核", "approve": "批准", "reject": "驳回",
         "factor": "因素", "value": "取值", "weight": "权重", "contribution": "贡献",
         "resultSummary": "已处理 {done} 条，{refused} 条未能处理。",
-        "reason.not_eligible": "不符合条件", "reason.duplicate_aid": "重复救助", "reason.capacity": "供给能力不足",
+        "reason.not_eligible": "不符合条件", "reason.duplicate_aid": "重复救助",
         "reason.other": "其他",
         // Runs and weight previews
         "startRun": "启动匹配运行", "regionCode": "区域代码（12 位）", "dryRun": "试运行（不保存结果）",
@@ -67,7 +67,7 @@ extension DashboardText {
         "invalid.weights": "这组权重无法使用：至少一项大于 0，且都不能为负数。",
         "invalid.entity": "未知的对象类型。", "invalid.date": "请输入日期（年-月-日）。",
         "invalid.action": "操作应为小写的点分名称，例如 match.approve。", "invalid.until": "截止日期不能早于起始日期。",
-        "invalid.note": "备注太长。",
+        "invalid.note": "备注太长，或含不可见的控制字符；原因为“其他”时须填写备注。",
         "refused.capacity": "供给 #{offer} 只剩 {remaining} 个单位，这个匹配需要 {requested} 个。",
         "refused.state": "#{id} 当前为“{status}”，不能再这样处理。", "refused.missing": "#{id} 不存在，或不在您的区域内。",
         "refused.conflict": "未能完成：{reason}", "refused.running": "区域 {region} 有一次匹配运行正在进行，请等它结束后再试。",
@@ -103,7 +103,7 @@ extension DashboardText {
         "weight": "Weight", "contribution": "Contribution",
         "resultSummary": "{done} done, {refused} could not be done.",
         "reason.not_eligible": "Not eligible", "reason.duplicate_aid": "Duplicate aid",
-        "reason.capacity": "Not enough capacity", "reason.other": "Other",
+        "reason.other": "Other",
         // Runs and weight previews
         "startRun": "Start a matching run", "regionCode": "Region code (12 digits)",
         "dryRun": "Dry run (save nothing)",
@@ -157,7 +157,9 @@ extension DashboardText {
         "invalid.weights": "These weights cannot be used: at least one above 0, none negative.",
         "invalid.entity": "Unknown entity type.", "invalid.date": "Enter a date (year-month-day).",
         "invalid.action": "An action is a dotted lower-case name such as match.approve.",
-        "invalid.until": "The end date is before the start date.", "invalid.note": "The note is too long.",
+        "invalid.until": "The end date is before the start date.",
+        "invalid.note":
+            "The note is too long or holds invisible control characters; with the reason “other” it is required.",
         "refused.capacity": "Offer #{offer} has {remaining} unit(s) left; this match needs {requested}.",
         "refused.state": "#{id} is “{status}” now; it cannot be decided this way.",
         "refused.missing": "#{id} does not exist or is outside your region.", "refused.conflict": "Not done: {reason}",

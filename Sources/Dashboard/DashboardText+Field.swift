@@ -71,7 +71,9 @@ extension DashboardText {
         "declineReason.outside_service_area": "超出服务范围", "declineReason.not_eligible": "不符合供给条件",
         "declineReason.household_declined": "家庭不需要了", "declineReason.other": "其他（请在备注说明）",
         "error.reasonRequired": "请选择婉拒原因。", "error.reasonCode": "请从列表中选择婉拒原因。",
-        "error.note": "备注最多 2000 字。", "error.matchMoved": "这个匹配的状态已经变化，请查看当前状态。",
+        "error.note": "备注最多 2000 字。", "error.noteRequired": "原因为“其他”时请在备注说明。",
+        "error.noteCharacters": "备注含有不可见的控制字符，请删除后重试。",
+        "error.matchMoved": "这个匹配的状态已经变化，请查看当前状态。",
         "error.noLongerWanted": "需求已关闭或家庭已撤回授权，这个匹配不能继续。",
     ]
 
@@ -171,6 +173,8 @@ extension DashboardText {
         "declineReason.other": "Other (explain in the note)",
         "error.reasonRequired": "Choose a reason to decline.", "error.reasonCode": "Choose a reason from the list.",
         "error.note": "The note is limited to 2000 characters.",
+        "error.noteRequired": "With the reason “other”, say what it was in the note.",
+        "error.noteCharacters": "The note holds invisible control characters; remove them and try again.",
         "error.matchMoved": "This match has moved on meanwhile; see where it stands now.",
         "error.noLongerWanted": "The need was closed or the household withdrew consent; this match cannot go ahead.",
     ]

@@ -18,6 +18,8 @@ struct DeclineEntry: Sendable {
         switch error {
         case .invalid(let field, _) where field == "reason_code":
             errors["reason_code"] = reason.isEmpty ? "error.reasonRequired" : "error.reasonCode"
+        case .invalid(let field, _) where field == "note":
+            errors["note"] = note.isEmpty ? "error.noteRequired" : "error.noteCharacters"
         case .invalidTransition: errors["form"] = "error.matchMoved"
         case .conflict: errors["form"] = "error.noLongerWanted"
         default: return false

@@ -49,7 +49,8 @@ struct ValidationTests {
             "put /v1/needs/{id}": Write(
                 caller: .caseworker, path: "/v1/needs/\(targets.nearNeed)", body: ["quantity": "1"], needsIfMatch: true),
             "post /v1/needs/{id}/cancel": Write(
-                caller: .caseworker, path: "/v1/needs/\(targets.nearNeed)/cancel", body: ["reason_code": q("dup")]),
+                caller: .caseworker, path: "/v1/needs/\(targets.nearNeed)/cancel",
+                body: ["reason_code": q("household_moved")]),
             "post /v1/match-runs": Write(
                 caller: .coordinator, path: "/v1/match-runs", body: ["region": q("320508000000"), "dry_run": "true"]),
             "post /v1/matches": Write(
@@ -58,15 +59,18 @@ struct ValidationTests {
             "post /v1/matches/{id}/approve": Write(
                 caller: .coordinator, path: "/v1/matches/\(targets.ourMatch)/approve", body: ["note": q("ok")]),
             "post /v1/matches/{id}/reject": Write(
-                caller: .coordinator, path: "/v1/matches/\(targets.ourMatch)/reject", body: ["reason_code": q("no")]),
+                caller: .coordinator, path: "/v1/matches/\(targets.ourMatch)/reject",
+                body: ["reason_code": q("not_eligible")]),
             "post /v1/matches/{id}/accept": Write(
                 caller: .charity, path: "/v1/matches/\(targets.ourMatch)/accept", body: ["note": q("ok")]),
             "post /v1/matches/{id}/decline": Write(
-                caller: .charity, path: "/v1/matches/\(targets.ourMatch)/decline", body: ["reason_code": q("no")]),
+                caller: .charity, path: "/v1/matches/\(targets.ourMatch)/decline",
+                body: ["reason_code": q("no_capacity")]),
             "post /v1/matches/{id}/deliver": Write(
                 caller: .charity, path: "/v1/matches/\(targets.ourMatch)/deliver", body: ["note": q("ok")]),
             "post /v1/matches/{id}/cancel": Write(
-                caller: .caseworker, path: "/v1/matches/\(targets.ourMatch)/cancel", body: ["reason_code": q("no")]),
+                caller: .caseworker, path: "/v1/matches/\(targets.ourMatch)/cancel",
+                body: ["reason_code": q("household_moved")]),
             "post /v1/matches/{id}/feedback": Write(
                 caller: .caseworker, path: "/v1/matches/\(targets.ourMatch)/feedback", body: ["satisfaction": "5"]),
             "post /v1/weight-policies": Write(

@@ -95,7 +95,9 @@ struct CoordinatorAccessTests {
                 """, [county, fixture.township]
             ).map { try $0.decode(Int64.self, "id") }
             let matches = MatchRepository(client: fixture.client)
-            for id in withdrawn { _ = try await matches.apply(.cancel, to: id, by: .system, reasonCode: "other") }
+            for id in withdrawn {
+                _ = try await matches.apply(.cancel, to: id, by: .system, reasonCode: "household_moved")
+            }
             let narrowToken = try await fixture.token(
                 login: "dash-review-township", role: .coordinator, region: fixture.township)
             let adminToken = try await fixture.token(login: "dash-review-admin", role: .admin)

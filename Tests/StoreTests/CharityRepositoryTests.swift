@@ -120,7 +120,7 @@ struct CharityRepositoryTests {
             _ = try await lifecycle.apply(.accept, to: matches[0], by: .system)
             _ = try await lifecycle.apply(.deliver, to: matches[0], by: .system)
             try await lifecycle.recordFeedback(match: matches[0], satisfaction: 4, comment: nil, by: .system)
-            _ = try await lifecycle.apply(.decline, to: matches[1], by: .system, reasonCode: "no_stock")
+            _ = try await lifecycle.apply(.decline, to: matches[1], by: .system, reasonCode: "no_capacity")
             let charity = try await client.query("SELECT charity_id FROM offers WHERE id = $1", [offer])[0]
                 .decode(Int64.self, "charity_id")
             let standing = try await CharityRepository(client: client).standing(of: charity)

@@ -138,8 +138,8 @@ struct CoordinatorQueryTests {
                 regionCode: township.prefix + "000", by: .system)
             let other = try await UserRepository(client: client).create(
                 login: "coord-other", name: "Other", role: .coordinator, regionCode: "320508000000", by: .system)
-            _ = try await matches.apply(.reject, to: inside, by: Actor(userID: reader.id), reasonCode: "other")
-            _ = try await matches.apply(.reject, to: outside, by: Actor(userID: other.id), reasonCode: "other")
+            _ = try await matches.apply(.reject, to: inside, by: Actor(userID: reader.id), reasonCode: "not_eligible")
+            _ = try await matches.apply(.reject, to: outside, by: Actor(userID: other.id), reasonCode: "not_eligible")
             let charity = try await Self.ids(client, "SELECT min(id) FROM charities")[0]
             _ = try await CharityRepository(client: client).suspend(
                 charity: charity, by: Actor(userID: reader.id), reason: "late")

@@ -127,7 +127,8 @@ struct NeedRepositoryTests {
             let needs = Self.repository(client)
             await #expect(
                 throws: StoreError.invalid(
-                    field: "reason_code", reason: "must be a lower-case code such as not_eligible")
+                    field: "reason_code",
+                    reason: "must be one of: " + DecisionReasons.cancel.joined(separator: ", "))
             ) {
                 _ = try await needs.cancel(need: need, by: .system, reason: "Moved Away")
             }
@@ -144,7 +145,7 @@ struct NeedRepositoryTests {
                 throws: StoreError.invalidTransition(
                     entity: "need", id: String(need), from: "cancelled", action: "cancelled")
             ) {
-                _ = try await needs.cancel(need: need, by: .system, reason: "again")
+                _ = try await needs.cancel(need: need, by: .system, reason: "household_moved")
             }
         }
     }

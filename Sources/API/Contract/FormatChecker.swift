@@ -1,10 +1,12 @@
 import Foundation
+import Store
 
 /// The `format` values the contract relies on, checked as assertions rather than annotations.
 ///
 /// JSON Schema 2020-12 treats `format` as an annotation by default; the API instead rejects a `date` that is not a
 /// calendar date, because storing `2026-02-30` would fail later in PostgreSQL with a far less helpful error.
-/// Unknown formats are ignored.
+/// `single-line` and `multi-line` are this project's own: the characters free text may hold, as the Store's
+/// ``TextRule`` defines them. Unknown formats are ignored.
 enum FormatChecker {
     /// Returns the message for a value that breaks `format`, or `nil` when it conforms or the format is not checked.
     static func violation(of format: String, by value: JSONValue) -> String? {
@@ -17,6 +19,8 @@ enum FormatChecker {
         case ("int32", .integer), ("int32", .number):
             return isWithin(value, Int64(Int32.min), Int64(Int32.max))
                 ? nil : "must be between \(Int32.min) and \(Int32.max)"
+        case ("single-line", .string(let text)), ("multi-line", .string(let text)):
+            return TextRule(rawValue: format)?.violation(in: text)
         case ("int64", .number):
             return isWithin(value, Int64.min, Int64.max) ? nil : "must be between \(Int64.min) and \(Int64.max)"
         default:

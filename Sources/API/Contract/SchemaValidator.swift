@@ -5,9 +5,9 @@ import Foundation
 /// The server runs it on every request body and the test suite on every response, so the contract document is
 /// the single source of truth for what the API accepts and returns. Supported keywords: `$ref`, `type`, `enum`,
 /// `const`, numeric bounds, `multipleOf`, string lengths, `pattern`, `format` (`date`, `date-time`, `int32`,
-/// `int64`), array sizes, `items`, `uniqueItems`, `properties`, `patternProperties`, `additionalProperties`,
-/// `required`, `minProperties`, `maxProperties`, `allOf`, `anyOf`, `oneOf` and `not`. Other keywords, including
-/// annotations such as `description` or `example`, are ignored.
+/// `int64`, and the text rules `single-line` and `multi-line`), array sizes, `items`, `uniqueItems`, `properties`,
+/// `patternProperties`, `additionalProperties`, `required`, `minProperties`, `maxProperties`, `allOf`, `anyOf`,
+/// `oneOf` and `not`. Other keywords, including annotations such as `description` or `example`, are ignored.
 public struct SchemaValidator: Sendable {
     /// The document that `$ref`s such as `#/components/schemas/Offer` are resolved against.
     public let root: JSONValue

@@ -29,10 +29,11 @@ struct HouseholdController {
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.authorize(.readHouseholds)
+        let pageRequest = try PageCursor.pageRequest(request)
         guard case .within(let scope) = principal.narrowing(try request.query.region("region")) else {
             return try JSONResponse.make(PageResource<HouseholdResource>.empty)
         }
-        let page = try await services.households.list(within: scope, page: try PageCursor.pageRequest(request))
+        let page = try await services.households.list(within: scope, page: pageRequest)
         return try JSONResponse.make(PageResource(page, HouseholdResource.init))
     }
 

@@ -39,15 +39,17 @@ struct NeedController {
         let principal = try context.requirePrincipal()
         try principal.authorize(.readNeeds)
         let query = request.query
-        guard case .within(let scope) = principal.narrowing(try query.region("region")) else {
-            return try JSONResponse.make(PageResource<NeedResource>.empty)
-        }
         let category = try query.string("category").map {
             try services.categories.id(ofParameter: $0, name: "category")
         }
+        let status = try query.code("status", as: NeedStatus.self)
+        let household = try query.id("household_id")
+        let pageRequest = try PageCursor.pageRequest(request)
+        guard case .within(let scope) = principal.narrowing(try query.region("region")) else {
+            return try JSONResponse.make(PageResource<NeedResource>.empty)
+        }
         let page = try await services.needs.list(
-            within: scope, status: try query.code("status", as: NeedStatus.self), category: category,
-            household: try query.id("household_id"), page: try PageCursor.pageRequest(request))
+            within: scope, status: status, category: category, household: household, page: pageRequest)
         let categories = services.categories
         return try JSONResponse.make(PageResource(page) { NeedResource($0, categories: categories) })
     }
@@ -83,7 +85,7 @@ struct NeedController {
         let input = try await services.body(ReasonInput.self, request, context)
         let need = try await services.needs.cancel(
             need: current.id, within: principal.regionLimit, by: principal.actor, reason: input.reasonCode ?? "",
-            idempotency: context.idempotency)
+            note: input.note, idempotency: context.idempotency)
         return try JSONResponse.make(NeedResource(need, categories: services.categories), version: need.version)
     }
 

@@ -44,11 +44,11 @@ struct OfferController {
             let found = try await services.offers.list(charity: charity, status: status, page: page)
             return try JSONResponse.make(PageResource(found) { OfferResource($0, categories: categories) })
         case .admin, .coordinator, .caseworker:
+            let charity = try request.query.id("charity_id")
             guard case .within(let scope) = principal.narrowing(try request.query.region("region")) else {
                 return try JSONResponse.make(PageResource<OfferResource>.empty)
             }
-            let found = try await services.offers.list(
-                charity: try request.query.id("charity_id"), serving: scope, status: status, page: page)
+            let found = try await services.offers.list(charity: charity, serving: scope, status: status, page: page)
             return try JSONResponse.make(PageResource(found) { OfferResource($0, categories: categories) })
         }
     }

@@ -69,15 +69,15 @@ struct TransferController {
     }
 
     /// The uploaded CSV and the import options: caseworkers (and admins) only, `text/csv`
-    /// only, `?partial=true` for a partial import.
+    /// in UTF-8 only, `?partial=true` for a partial import.
     private func upload(
         _ request: Request, _ context: APIRequestContext
     ) async throws -> ([UInt8], RosterImporter.Options) {
         let principal = try context.requirePrincipal()
         try principal.authorize(.importRoster)
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "text/csv" else { throw Problem.unsupportedMediaType(expected: "text/csv") }
+        guard MediaType.accepts(request.headers[.contentType], as: "text/csv") else {
+            throw Problem.unsupportedMediaType(expected: "text/csv")
+        }
         let partial = try request.query.bool("partial") ?? false
         var request = request
         let buffer = try await request.collectBody(upTo: Self.maximumCSVBytes)

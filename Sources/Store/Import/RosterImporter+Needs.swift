@@ -20,7 +20,8 @@ extension RosterImporter {
         let fileDigest = Self.digest(csv)
         let outcome = try await run { connection in
             var problems = roster.problems
-            let rows = try Self.resolve(roster.entries, scope: options.scope, on: connection, problems: &problems)
+            let rows = try Self.resolve(
+                roster.entries, scope: options.scope, today: today, on: connection, problems: &problems)
             if options.mode == .allOrNothing && !problems.isEmpty { return Outcome(imported: 0, problems: problems) }
             for row in rows {
                 try connection.query(
@@ -50,6 +51,7 @@ extension RosterImporter {
         let id: Int64
         let code: String
         let level: Int
+        let kind: CategoryKind
         let defaultUnit: String?
     }
 
@@ -66,27 +68,31 @@ extension RosterImporter {
     private static func resolve(
         _ entries: [NeedRoster.Entry],
         scope: RegionScope?,
+        today: Int,
         on connection: PostgresConnection,
         problems: inout [RowProblem]
     ) throws -> [ResolvedNeed] {
         guard !entries.isEmpty else { return [] }
         var households: [String: Int64] = [:]
+        var members: [Int64: Int] = [:]
         for row in try connection.query(
             """
-            SELECT id, case_number, region_code FROM households
+            SELECT id, case_number, region_code, members FROM households
              WHERE case_number = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE
             """,
             [Array(Set(entries.map(\.caseNumber)))]
         ) {
             let region = RegionCode(try row.decode(String.self, "region_code"))
             if let scope, !(region.map(scope.contains) ?? false) { continue }
-            households[try row.decode(String.self, "case_number")] = try row.decode(Int64.self, "id")
+            let id = try row.decode(Int64.self, "id")
+            households[try row.decode(String.self, "case_number")] = id
+            members[id] = try row.decode(Int.self, "members")
         }
         var categories: [String: CategoryRow] = [:]
-        for row in try connection.query("SELECT id, code, name_zh, level, default_unit FROM categories") {
+        for row in try connection.query("SELECT id, code, name_zh, level, kind, default_unit FROM categories") {
             let category = CategoryRow(
                 id: try row.decode(Int64.self, "id"), code: try row.decode(String.self, "code"),
-                level: Int(try row.decode(Int32.self, "level")),
+                level: Int(try row.decode(Int32.self, "level")), kind: try row.decodeCode(CategoryKind.self, "kind"),
                 defaultUnit: try row.decode(String?.self, "default_unit"))
             categories[category.code] = category
             categories[try row.decode(String.self, "name_zh")] = category
@@ -122,7 +128,11 @@ extension RosterImporter {
                         entry.problem(
                             .category, "\(category.code) is a group of categories; name one of them, such as \(example)"
                         ))
-                } else if unit == nil {
+                } else if let unit {
+                    rowProblems += implausibilities(
+                        of: entry, category: category, unit: unit, members: householdID.flatMap { members[$0] },
+                        today: today)
+                } else {
                     rowProblems.append(entry.problem(.unit, "is required: \(category.code) has no default unit"))
                 }
             } else {
@@ -145,6 +155,17 @@ extension RosterImporter {
             problems += rowProblems
         }
         return resolved
+    }
+
+    /// ``NeedPlausibility``'s problems with a row, on the columns they are about.
+    private static func implausibilities(
+        of entry: NeedRoster.Entry, category: CategoryRow, unit: String, members: Int?, today: Int
+    ) -> [RowProblem] {
+        let columns: [String: NeedRoster.Column] = ["unit": .unit, "quantity": .quantity, "needed_by": .neededBy]
+        return NeedPlausibility.problems(
+            category: category.code, kind: category.kind, unit: unit, quantity: entry.quantity,
+            members: members ?? 1, neededBy: entry.neededBy.flatMap(CivilDate.init)?.number, today: today
+        ).map { entry.problem(columns[$0.field] ?? .quantity, $0.reason) }
     }
 
     private struct NeedKey: Hashable {

@@ -64,11 +64,25 @@ public struct MatchExport: Sendable {
     }
 
     /// RFC 4180: quote a field holding a comma, quote or line break, doubling quotes; and
-    /// neutralise a leading = + - @ so a spreadsheet never runs a cell as a formula.
+    /// neutralise a formula so a spreadsheet never runs a cell: a cell whose first visible
+    /// character is = + - @ (after any spaces, control characters or invisible format
+    /// characters a spreadsheet skips, such as ESC or U+202E) or that starts with a tab or
+    /// a carriage return gets a leading apostrophe, unless it is a plain number such as -5.
     static func quoted(_ field: String) -> String {
         var value = field
-        if let first = value.first, "=+-@".contains(first), Double(value) == nil { value = "'" + value }
+        if Self.mayRunAsFormula(value) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Whether a spreadsheet could take `value` for a formula; see ``quoted(_:)``.
+    static func mayRunAsFormula(_ value: String) -> Bool {
+        if let first = value.unicodeScalars.first, first == "\t" || first == "\r" { return true }
+        let visible = value.unicodeScalars.drop { scalar in
+            scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+                || scalar.properties.generalCategory == .format
+        }
+        guard let first = visible.first, "=+-@".unicodeScalars.contains(first) else { return false }
+        return Double(value) == nil
     }
 }

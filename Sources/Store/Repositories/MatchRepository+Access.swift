@@ -45,7 +45,9 @@ extension MatchRepository {
             guard try Self.lockedMatch(id, within: .reach(of: principal), on: connection) != nil else {
                 throw StoreError.notFound(entity: "match", id: String(id))
             }
-            try Self.validate(reasonCode: reasonCode, required: transition.requiresReason)
+            let note = try DecisionReasons.validated(
+                code: reasonCode, note: note, allowed: DecisionReasons.codes(for: transition),
+                required: transition.requiresReason, action: "\(transition.rawValue) a match")
             try idempotency?.begin(on: connection)
             let record = try Self.apply(
                 transition, to: id, on: connection, by: principal.actor, reasonCode: reasonCode, note: note,

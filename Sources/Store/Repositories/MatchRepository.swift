@@ -44,7 +44,9 @@ public struct MatchRepository: Sendable {
     public func apply(
         _ transition: MatchTransition, to id: Int64, by actor: Actor, reasonCode: String? = nil, note: String? = nil
     ) async throws -> MatchRecord {
-        try Self.validate(reasonCode: reasonCode, required: transition.requiresReason)
+        let note = try DecisionReasons.validated(
+            code: reasonCode, note: note, allowed: DecisionReasons.codes(for: transition),
+            required: transition.requiresReason, action: "\(transition.rawValue) a match")
         let holds = self.holds
         return try await client.withTransaction { connection in
             try Self.apply(
@@ -87,6 +89,7 @@ public struct MatchRepository: Sendable {
         guard (1...5).contains(satisfaction) else {
             throw StoreError.invalid(field: "satisfaction", reason: "must be between 1 and 5")
         }
+        let comment = try optionalText(comment, field: "comment", rule: .multiLine)
         try await client.withTransaction { connection in
             try idempotency?.begin(on: connection)
             guard let row = try connection.query("SELECT status FROM matches WHERE id = $1", [id]).first else {
@@ -108,19 +111,6 @@ public struct MatchRepository: Sendable {
                 on: connection, actor: actor, action: "match.feedback", entityType: "match", entityID: String(id),
                 details: ["satisfaction": satisfaction])
             try idempotency?.complete(.init(entity: nil, id: nil, created: false), on: connection)
-        }
-    }
-
-    static func validate(reasonCode: String?, required: Bool) throws {
-        guard let reasonCode else {
-            if required { throw StoreError.invalid(field: "reason_code", reason: "is required for this decision") }
-            return
-        }
-        let valid =
-            reasonCode.first.map { $0.isASCII && $0.isLowercase } == true && reasonCode.count <= 64
-            && reasonCode.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
-        guard valid else {
-            throw StoreError.invalid(field: "reason_code", reason: "must be a lower-case code such as not_eligible")
         }
     }
 }

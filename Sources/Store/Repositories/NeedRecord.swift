@@ -82,8 +82,9 @@ public struct NeedDetails: Sendable, Equatable, Codable {
     }
 
     /// The details with the unit resolved against `category`, checked by the needs roll's
-    /// rules; each failure names its field.
-    func validated(category: CategoryRecord, today: Int) throws(StoreError) -> NeedDetails {
+    /// rules and ``NeedPlausibility`` for a household of `members`; each failure names its
+    /// field.
+    func validated(category: CategoryRecord, members: Int, today: Int) throws(StoreError) -> NeedDetails {
         guard category.level == 2 else {
             throw .invalid(field: "category_id", reason: "\(category.code) is a group of categories; name one of them")
         }
@@ -104,13 +105,19 @@ public struct NeedDetails: Sendable, Equatable, Codable {
             }
             valid.unit = unit
         }
+        var neededByDate: Int?
         if let text = neededBy {
             guard let date = CivilDate(text), date.number >= today else {
                 throw .invalid(field: "needed_by", reason: "must be today or a later date written yyyy-mm-dd")
             }
             valid.neededBy = date.description
+            neededByDate = date.number
         }
-        valid.description = try optionalText(description, field: "description")
+        let implausible = NeedPlausibility.problems(
+            category: category.code, kind: category.kind, unit: valid.unit ?? "", quantity: quantity,
+            members: members, neededBy: neededByDate, today: today)
+        if let first = implausible.first { throw .invalid(field: first.field, reason: first.reason) }
+        valid.description = try optionalText(description, field: "description", rule: .multiLine)
         return valid
     }
 }

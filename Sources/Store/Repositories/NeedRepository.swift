@@ -28,9 +28,9 @@ public struct NeedRepository: Sendable {
         let today = self.today()
         return try await client.withTransaction { connection in
             try idempotency?.begin(on: connection)
-            _ = try HouseholdRepository.lock(household, within: scope, on: connection)
+            let members = try HouseholdRepository.lock(household, within: scope, on: connection).members
             let category = try CategoryRepository.category(id: category, field: "category_id", on: connection)
-            let details = try details.validated(category: category, today: today)
+            let details = try details.validated(category: category, members: members, today: today)
             let open = try connection.query(
                 """
                 SELECT id FROM needs WHERE household_id = $1 AND category_id = $2 AND status IN ('open', 'matched')
@@ -103,7 +103,9 @@ public struct NeedRepository: Sendable {
             }
             let category = try CategoryRepository.category(
                 id: current.categoryID, field: "category_id", on: connection)
-            let details = try details.validated(category: category, today: today)
+            let members = try connection.query(
+                "SELECT members FROM households WHERE id = $1", [current.householdID])[0].decode(Int.self, "members")
+            let details = try details.validated(category: category, members: members, today: today)
             let committed =
                 try connection.query(
                     """
@@ -133,15 +135,16 @@ public struct NeedRepository: Sendable {
     }
 
     /// Cancels an open or matched need and, in the same transaction, its live matches
-    /// (reason code `need_cancelled`), releasing the units they reserved. `reason` is a
-    /// lower-case reason code such as `household_moved`.
+    /// (reason code `need_cancelled`), releasing the units they reserved. `reason` is one of
+    /// ``DecisionReasons/cancel``; `other` needs a `note`, which the audit row keeps.
     public func cancel(
-        need id: Int64, within scope: RegionScope? = nil, by actor: Actor, reason: String,
+        need id: Int64, within scope: RegionScope? = nil, by actor: Actor, reason: String, note: String? = nil,
         idempotency: IdempotencyClaim? = nil
     )
         async throws -> NeedRecord
     {
-        try MatchRepository.validate(reasonCode: reason, required: true)
+        let note = try DecisionReasons.validated(
+            code: reason, note: note, allowed: DecisionReasons.cancel, required: true, action: "cancel a need")
         return try await client.withTransaction { connection in
             try idempotency?.begin(on: connection)
             let current = try Self.lock(id, within: scope, on: connection)
@@ -157,7 +160,7 @@ public struct NeedRepository: Sendable {
                 """, [id])
             try AuditTrail.record(
                 on: connection, actor: actor, action: "need.cancel", entityType: "need", entityID: String(id),
-                reason: reason, details: ["cancelled_matches": cancelled.count])
+                reason: reason, details: NeedCancellation(cancelledMatches: cancelled.count, note: note))
             try idempotency?.complete(.init(entity: .need, id: id, created: false), on: connection)
             return try Self.read(id, on: connection)
         }
@@ -188,5 +191,16 @@ public struct NeedRepository: Sendable {
 
     private static func read(_ id: Int64, on connection: PostgresConnection) throws -> NeedRecord {
         try NeedRecord(row: try connection.query("SELECT \(NeedRecord.columns) FROM needs n WHERE n.id = $1", [id])[0])
+    }
+}
+
+/// What a need's cancellation adds to its audit row.
+private struct NeedCancellation: Encodable {
+    let cancelledMatches: Int
+    let note: String?
+
+    enum CodingKeys: String, CodingKey {
+        case cancelledMatches = "cancelled_matches"
+        case note
     }
 }

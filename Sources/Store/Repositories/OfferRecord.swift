@@ -69,7 +69,7 @@ public struct OfferTerms: Sendable, Equatable, Codable {
     func validated(category: CategoryRecord) throws(StoreError) -> OfferTerms {
         var valid = self
         valid.title = try requiredText(title, field: "title")
-        valid.description = try optionalText(description, field: "description")
+        valid.description = try optionalText(description, field: "description", rule: .multiLine)
         guard capacity >= 1 else { throw .invalid(field: "capacity", reason: "must be a whole number of at least 1") }
         if let text = unit?.trimmingBlanks(), !text.isEmpty {
             valid.unit = NeedRoster.units[text.lowercased()] ?? text

@@ -22,19 +22,24 @@ func checkVersion(_ expected: Int?, current: Int, entity: String, id: Int64) thr
     }
 }
 
-/// A trimmed non-empty text, or ``StoreError/invalid(field:reason:)`` naming `field`.
-func requiredText(_ text: String, field: String, maxLength: Int = 200) throws(StoreError) -> String {
-    let trimmed = text.trimmingBlanks()
-    guard !trimmed.isEmpty else { throw .invalid(field: field, reason: "is required") }
-    guard trimmed.count <= maxLength else {
-        throw .invalid(field: field, reason: "is longer than \(maxLength) characters")
+/// A trimmed non-empty text, or ``StoreError/invalid(field:reason:)`` naming `field`;
+/// its characters must pass `rule` (one line unless said otherwise).
+func requiredText(
+    _ text: String, field: String, maxLength: Int = 200, rule: TextRule = .singleLine
+) throws(StoreError) -> String {
+    guard let trimmed = try optionalText(text, field: field, maxLength: maxLength, rule: rule) else {
+        throw .invalid(field: field, reason: "is required")
     }
     return trimmed
 }
 
-/// A trimmed text or nil when blank; too long is ``StoreError/invalid(field:reason:)``.
-func optionalText(_ text: String?, field: String, maxLength: Int = 2000) throws(StoreError) -> String? {
+/// A trimmed text or nil when blank; too long, or characters `rule` refuses, is
+/// ``StoreError/invalid(field:reason:)``.
+func optionalText(
+    _ text: String?, field: String, maxLength: Int = 2000, rule: TextRule = .singleLine
+) throws(StoreError) -> String? {
     guard let text else { return nil }
+    if let violation = rule.violation(in: text) { throw .invalid(field: field, reason: violation) }
     let trimmed = text.trimmingBlanks()
     guard trimmed.count <= maxLength else {
         throw .invalid(field: field, reason: "is longer than \(maxLength) characters")

@@ -153,6 +153,7 @@ public struct WeightPolicyRepository: Sendable {
     }
 
     private static func validated(name: String, version: Int, weights: [ScoreFactor: Double]) throws -> WeightPolicy {
+        try checkName(name)
         do {
             return try WeightPolicy(name: name, version: version, weights: weights)
         } catch {
