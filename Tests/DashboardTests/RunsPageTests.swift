@@ -115,11 +115,11 @@ struct RunsPageTests {
                 let published = try await browser.post("/dashboard/runs/publish", form: publish)
                 #expect(published.status == .ok && published.html.contains("已为320508发布 standard 第 1 版"))
             }
-            let countyCode = RegionCode("320508000000")
-            let active = try await WeightPolicyRepository(client: fixture.client).active(named: "standard", for: countyCode)
+            let policies = WeightPolicyRepository(client: fixture.client)
+            let active = try await policies.active(named: "standard", for: RegionCode("320508000000"))
             #expect(active.region?.prefix == "320508" && active.policy.version == 1, "the county's own version")
             #expect(abs(active.policy.weight(.urgency) - 0.75) < 1e-9)
-            let national = try await WeightPolicyRepository(client: fixture.client).active(named: "standard", for: nil)
+            let national = try await policies.active(named: "standard", for: nil)
             #expect(national.policy.version == 1 && national.region == nil, "the national policy is untouched")
         }
     }

@@ -1,4 +1,7 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # $tmp, $url, $cli and the rest are scripts/bench's, which sources this file
+# shellcheck disable=SC2016 # the embedded Python quotes its own strings
+# shellcheck disable=SC2317 # bench_cleanup is called from scripts/bench's trap
 # The `api` section of scripts/bench, sourced by it after the throwaway cluster is up
 # ($tmp, $url, $bindir, $psql, $cli, $repeats, $seconds, $households, record, median).
 #

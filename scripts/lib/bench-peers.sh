@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # $repo and $peers are scripts/bench's, which sources this file
 # The general solvers `scripts/bench matching` measures the exact assigner against, in the
 # same run on the same instances: LEMON's network simplex (C++, Debian's liblemon-dev) and
 # OR-Tools' min-cost flow (Python, from PyPI). Built once under .data/peers; sourced by

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # sets variables for, and reads those of, the scripts that source it
 # The demo's data, shared by scripts/demo and scripts/screenshots: the private cluster
 # started, charity-match built (release), migrated, a demo county seeded unless it is
 # there, a matching run unless something is proposed, and a fresh token per role.
