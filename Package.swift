@@ -148,6 +148,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CharityMatchTests",
+            dependencies: [
+                "CharityMatch",
+                "Matching",
+                "Postgres",
+                "Store",
+                "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DashboardTests",
             dependencies: [
                 "API",

@@ -29,7 +29,7 @@ struct DatabaseOptions: ParsableArguments {
         do {
             return try ConnectionConfiguration(url)
         } catch {
-            throw ValidationError("DATABASE_URL is not usable: \(error)")
+            throw ValidationError("the database address is not usable: \(error.reason ?? "libpq could not parse it")")
         }
     }
 

@@ -8,10 +8,14 @@ import Store
 /// a share of a region's proposals (coordinators approve or reject, charities accept or
 /// decline and deliver, caseworkers record satisfaction), through the same Store calls the
 /// API uses, so a demo database shows a lived-in dashboard. Deterministic for a seed.
+///
+/// What it fabricates feeds reliability scores and public figures, so it runs only on a
+/// database `charity-match seed --demo` created (``DemoMark``) and refuses any other.
 struct RehearseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rehearse",
-        abstract: "Play decisions on a share of a region's proposals, for a demo (approve, accept, deliver, rate).")
+        abstract: "Play decisions on a share of a region's proposals, for a demo (approve, accept, deliver, rate).",
+        discussion: "Runs only on a database created by `charity-match seed --demo`; any other is refused (exit 1).")
 
     @Option(help: "12-digit region code whose proposals are decided.")
     var region: String
@@ -33,7 +37,7 @@ struct RehearseCommand: AsyncParsableCommand {
         let logger = try CommandLogger.make(label: "charity-match.rehearse")
         let client = try database.makeClient(logger: logger)
         do {
-            let tally = try await rehearse(MatchRepository(client: client))
+            let tally = try await rehearse(on: client)
             await client.shutdown()
             print(
                 "{\"decided\":\(tally.decided),\"approved\":\(tally.approved),\"rejected\":\(tally.rejected),"
@@ -44,8 +48,18 @@ struct RehearseCommand: AsyncParsableCommand {
         }
     }
 
-    private struct Tally {
+    struct Tally {
         var decided = 0, approved = 0, rejected = 0, refused = 0, delivered = 0, rated = 0
+    }
+
+    /// Plays the decisions, after making sure the database is a demo; writes nothing otherwise.
+    func rehearse(on client: PostgresClient) async throws -> Tally {
+        guard try await DemoMark(client: client).isDemo() else {
+            throw CommandFailure(
+                "this database was not created as a demo (`charity-match seed --demo`, as scripts/demo does); "
+                    + "rehearse fabricates approvals, deliveries and ratings, so it refuses to run on it")
+        }
+        return try await rehearse(MatchRepository(client: client))
     }
 
     private func rehearse(_ matches: MatchRepository) async throws -> Tally {

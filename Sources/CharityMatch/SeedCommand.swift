@@ -35,13 +35,16 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(name: .customLong("as-of"), help: "The day the data is as of, yyyy-mm-dd (default: today, UTC).")
     var asOf: String?
 
+    @Flag(help: "Mark the database as a demo, the only kind `charity-match rehearse` will play decisions on.")
+    var demo = false
+
     func run() async throws {
         guard let county = RegionCode(region) else {
             throw ValidationError("--region must be a 12-digit region code, got \(region)")
         }
         let plan = CountySeed.Plan(
             households: households, charities: charities ?? max(10, households / 400),
-            offers: offers ?? households / 8, seed: seed, county: county, asOf: try day())
+            offers: offers ?? households / 8, seed: seed, county: county, asOf: try day(), demo: demo)
         do {
             try plan.validate()
         } catch {

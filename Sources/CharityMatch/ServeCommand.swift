@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
             dashboard = try await DashboardController(store: store)
         } catch {
             await client.shutdown()
-            throw ValidationError("cannot start: \(error)")
+            throw error
         }
         let application = buildApplication(
             services: services, configuration: .init(address: .hostname(host, port: port), serverName: nil),

@@ -31,13 +31,17 @@ demo_prepare() {
   "$cli" migrate --migrations "$repo/sql" >/dev/null
   if [[ $(sql 'SELECT count(*) FROM households') == 0 ]]; then
     cm_note "seeding the demo county"
-    "$cli" seed --households 3000 --charities 40 --offers 400 --seed 1 >/dev/null
+    "$cli" seed --demo --households 3000 --charities 40 --offers 400 --seed 1 >/dev/null
   fi
   if [[ $(sql "SELECT count(*) FROM matches WHERE status = 'proposed'") == 0 ]]; then
     cm_note "running a matching for the county and playing decisions on a share of it"
     "$cli" match --region 320508000000 >/dev/null
-    "$cli" rehearse --region 320508000000 --share 0.4 >/dev/null
-    "$cli" match --region 320508000000 >/dev/null
+    if [[ $(sql 'SELECT EXISTS (SELECT 1 FROM demo_mark)') == t ]]; then
+      "$cli" rehearse --region 320508000000 --share 0.4 >/dev/null
+      "$cli" match --region 320508000000 >/dev/null
+    else
+      cm_note "this database was not seeded as a demo, so no decisions are played on it (--reset starts a demo over)"
+    fi
   fi
 
   township=$(sql "SELECT min(code) FROM regions WHERE level = 4 AND code LIKE '320508%'")

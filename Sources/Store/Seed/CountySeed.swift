@@ -16,14 +16,21 @@ public struct CountySeed: Sendable {
         public var county: RegionCode
         /// The day the data is "as of" (UTC midnight); dates are drawn relative to it.
         public var asOf: Date
+        /// Marks the database as a demo (``DemoMark``), which `rehearse` requires before it
+        /// fabricates decisions; never set for a database that will hold real records.
+        public var demo: Bool
 
-        public init(households: Int, charities: Int, offers: Int, seed: UInt64, county: RegionCode, asOf: Date) {
+        public init(
+            households: Int, charities: Int, offers: Int, seed: UInt64, county: RegionCode, asOf: Date,
+            demo: Bool = false
+        ) {
             self.households = households
             self.charities = charities
             self.offers = offers
             self.seed = seed
             self.county = county
             self.asOf = asOf
+            self.demo = demo
         }
 
         /// Checks the numbers before anything is written; each message names its flag.
@@ -85,7 +92,9 @@ public struct CountySeed: Sendable {
                 let taxonomy = try Self.loadTaxonomy(on: connection)
                 var writer = SeedWriter(
                     connection: connection, plan: plan, taxonomy: taxonomy, sealer: sealer, progress: progress)
-                return try writer.write()
+                let summary = try writer.write()
+                if plan.demo { try DemoMark.mark(county: plan.county, on: connection) }
+                return summary
             }
         }
     }
