@@ -1,4 +1,4 @@
--- Time that fits a Date.
+-- Time that fits a Date, and fairness across runs.
 --
 -- 1. A permanent ban is explicit: status 'banned' with no end (banned_until NULL), rather
 --    than banned_until = 'infinity', which no reader could decode. Every time column then
@@ -9,7 +9,19 @@ ALTER TABLE charities ADD CONSTRAINT charities_ban_end_only_when_banned
     CHECK (status = 'banned' OR banned_until IS NULL);
 COMMENT ON COLUMN charities.banned_until IS 'End of a ban; NULL while banned means a permanent ban (禁入), NULL otherwise when not banned.';
 
--- 2. Finite time. One CHECK per timestamptz, timestamp and date column of the schema, named
+-- 2. Cool-down. A pair (need, offer) that was rejected, declined or expired is not proposed
+--    again for the run's cool-down (30 days by default) unless a coordinator clears it; the
+--    clearance is kept on the refused match itself, by whom and when.
+ALTER TABLE matches ADD COLUMN cooldown_cleared_at timestamptz,
+                    ADD COLUMN cooldown_cleared_by bigint REFERENCES users (id) ON DELETE RESTRICT;
+ALTER TABLE matches ADD CONSTRAINT matches_cooldown_cleared_on_refusals
+    CHECK (cooldown_cleared_at IS NULL OR status IN ('rejected', 'declined', 'expired'));
+COMMENT ON COLUMN matches.cooldown_cleared_at IS 'Set when a coordinator lets the refused pair be proposed again before its cool-down ends.';
+-- The refusals of a need, for the runs' and the ranking's cool-down look-up.
+CREATE INDEX matches_refused_pair_idx ON matches (need_id, offer_id, decided_at)
+    WHERE status IN ('rejected', 'declined', 'expired') AND cooldown_cleared_at IS NULL;
+
+-- 3. Finite time. One CHECK per timestamptz, timestamp and date column of the schema, named
 -- <table>_<column>_finite. A test walks the catalogue and tries ±infinity in every such
 -- column, so a later migration that adds a time column without its CHECK fails it.
 DO $$

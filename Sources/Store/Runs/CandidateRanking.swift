@@ -19,12 +19,15 @@ public struct CandidateRanking: Sendable {
 
     private let client: PostgresClient
     private let lookBackDays: Int
+    private let coolDownDays: Int
 
     /// `lookBackDays` is the duplicate-aid window, as ``MatchingRunRequest/lookBackDays``
-    /// (0 to 3650; the runs' default is 90).
-    public init(client: PostgresClient, lookBackDays: Int = 90) {
+    /// (0 to 3650; the runs' default is 90), and `coolDownDays` how long a refused pair stays
+    /// out, as ``MatchingRunRequest/coolDownDays`` (0 to 3650; the runs' default is 30).
+    public init(client: PostgresClient, lookBackDays: Int = 90, coolDownDays: Int = 30) {
         self.client = client
         self.lookBackDays = lookBackDays
+        self.coolDownDays = coolDownDays
     }
 
     /// The offers that fit need `id` at `asOf`, best first, at most `limit` (1 to 100) of
@@ -44,11 +47,14 @@ public struct CandidateRanking: Sendable {
         guard (0...3650).contains(lookBackDays) else {
             throw StoreError.invalid(field: "look_back_days", reason: "must be between 0 and 3650")
         }
-        let lookBackDays = self.lookBackDays
+        guard (0...3650).contains(coolDownDays) else {
+            throw StoreError.invalid(field: "cool_down_days", reason: "must be between 0 and 3650")
+        }
+        let (lookBackDays, coolDownDays) = (self.lookBackDays, self.coolDownDays)
         let loaded = try await client.withTransaction(isolation: .repeatableRead) { connection in
             try Loaded(
-                need: id, scope: scope, policyName: policyName ?? "standard", at: asOf, lookBackDays: lookBackDays,
-                servingOnly: !includeIneligible, on: connection)
+                need: id, scope: scope, policyName: policyName ?? "standard", at: asOf,
+                windows: (lookBackDays, coolDownDays), servingOnly: !includeIneligible, on: connection)
         }
         return loaded.judged(limit: limit, includeIneligible: includeIneligible)
     }
@@ -74,8 +80,8 @@ private struct Loaded: Sendable {
     /// `servingOnly` reads just the offers that serve the household's place in the need's
     /// category or group, as a run's pair search does, for callers that want no reasons.
     init(
-        need id: Int64, scope: RegionScope?, policyName: String, at now: Date, lookBackDays: Int,
-        servingOnly: Bool, on connection: PostgresConnection
+        need id: Int64, scope: RegionScope?, policyName: String, at now: Date,
+        windows: (lookBackDays: Int, coolDownDays: Int), servingOnly: Bool, on connection: PostgresConnection
     ) throws {
         let records = try connection.query(
             """
@@ -113,11 +119,13 @@ private struct Loaded: Sendable {
             """
             SELECT a.household_id, a.category_id, a.given_on, coalesce(a.units, 1) AS units FROM aid_records a
              WHERE a.household_id = $1 AND \(recent)
-            """, [household.id, now, lookBackDays]
+            """, [household.id, now, windows.lookBackDays]
         ).map(CandidateSet.aidRecord(from:))
         context = MatchingContext(
-            now: now, lookBackDays: lookBackDays, categories: try CandidateSet.loadCategories(on: connection),
-            aidHistory: [household.id: aid])
+            now: now, lookBackDays: windows.lookBackDays, categories: try CandidateSet.loadCategories(on: connection),
+            aidHistory: [household.id: aid], coolDownDays: windows.coolDownDays,
+            refusals: try CandidateSet.refusals(ofNeed: id, at: now, coolDownDays: windows.coolDownDays, on: connection)
+        )
         policy = try WeightPolicyRepository.active(named: policyName, on: connection).policy
         let group = try row.decode(Int64?.self, "parent_id")
         candidates = try Self.offers(
@@ -203,7 +211,7 @@ private struct Loaded: Sendable {
             var reasons = needReasons
             let verdict = Eligibility.evaluate(need: need, household: household, offer: offer, context: context)
             if case .ineligible(let why) = verdict {
-                reasons += why.map { ExcludedOffer.Reason($0, lookBackDays: context.lookBackDays) }
+                reasons += why.map { ExcludedOffer.Reason($0, context: context) }
             }
             if candidate.alreadyMatched { reasons.append(.alreadyMatched) }
             if case .eligible(let fit) = verdict, reasons.isEmpty {
