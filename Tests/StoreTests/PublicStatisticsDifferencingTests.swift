@@ -28,6 +28,7 @@ struct PublicStatisticsDifferencingTests {
         init(_ published: Int?, isSum: Bool = false) {
             let base = PublicStatistics.roundingBase
             if let published {
+                #expect(published % base == 0 && published >= PublicStatistics.minimumCount, "\(published) is shown")
                 low = max(PublicStatistics.minimumCount, published - base / 2)
                 high = published + base / 2 - 1
                 isWithheld = false
