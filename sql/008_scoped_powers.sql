@@ -27,9 +27,9 @@ CREATE TABLE charity_suspensions (
                    CHECK (region_prefix ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})$'),
     reason         text NOT NULL CHECK (btrim(reason) <> ''),
     suspended_by   bigint REFERENCES users (id) ON DELETE RESTRICT,
-    suspended_at   timestamptz NOT NULL DEFAULT now(),
+    suspended_at   timestamptz NOT NULL DEFAULT now() CHECK (isfinite(suspended_at)),
     lifted_by      bigint REFERENCES users (id) ON DELETE RESTRICT,
-    lifted_at      timestamptz,
+    lifted_at      timestamptz CHECK (isfinite(lifted_at)),
     CONSTRAINT charity_suspensions_lifted_after CHECK (lifted_at IS NULL OR lifted_at >= suspended_at)
 );
 COMMENT ON TABLE charity_suspensions IS

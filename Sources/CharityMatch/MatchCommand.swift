@@ -26,8 +26,20 @@ struct MatchCommand: AsyncParsableCommand {
     @Option(help: "Write the run's instance and assignment as CSV into this directory.")
     var export: String?
 
-    @Option(name: .customLong("household-cap"), help: "Units one household may receive per run (0 = no cap).")
+    @Option(
+        name: .customLong("household-cap"),
+        help: "Units one household may receive within the cap window, across runs (0 = no cap).")
     var householdCap = 3
+
+    @Option(
+        name: .customLong("cap-window-days"),
+        help: "Days before the run whose proposed, approved, accepted and delivered units count against the cap.")
+    var capWindowDays = 30
+
+    @Option(
+        name: .customLong("cool-down-days"),
+        help: "Days a rejected, declined or expired need/offer pair is not proposed again (unless cleared).")
+    var coolDownDays = 30
 
     @Option(
         name: .customLong("cap-per"),
@@ -44,8 +56,7 @@ struct MatchCommand: AsyncParsableCommand {
         guard householdCap >= 0 else { throw ValidationError("--household-cap must be 0 or more") }
         let request = MatchingRunRequest(
             region: code, policyName: policy, dryRun: dryRun, householdCap: householdCap == 0 ? nil : householdCap,
-            capScope: capScope,
-            solver: method)
+            capScope: capScope, capWindowDays: capWindowDays, coolDownDays: coolDownDays, solver: method)
         let logger = try CommandLogger.make(label: "charity-match.match")
         let client = try database.makeClient(logger: logger)
         do {

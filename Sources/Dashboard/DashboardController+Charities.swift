@@ -67,9 +67,7 @@ extension DashboardController {
             let active = charity.status == .active && here == nil
             var row: [String: Any] = [
                 "id": String(charity.id), "name": charity.name,
-                "status": here == nil
-                    ? texts["charity." + charity.status.rawValue] ?? charity.status.rawValue
-                    : texts["charity.suspended"] ?? "",
+                "status": here == nil ? Self.standingText(charity, texts) : texts["charity.suspended"] ?? "",
                 "active": active, "delivered": String(standing.deliveredMatches),
                 "deliveredUnits": String(standing.deliveredUnits), "declined": String(standing.declinedMatches),
                 "satisfaction": standing.satisfactionAverage.map { String(format: "%.2f", $0) } ?? "–",
@@ -95,5 +93,15 @@ extension DashboardController {
         values["next"] = page.nextCursor.map { "/dashboard/charities?after=\($0)" }
         if after != nil { values["first"] = "/dashboard/charities" }
         return coordinatorResponse("charities", values, titleKey: "charities", request, session, status: status)
+    }
+
+    /// The charity's status in words; a ban says how long it lasts, and a ban without an end
+    /// says it is permanent rather than leaving the reader to guess.
+    static func standingText(_ charity: CharityRecord, _ texts: [String: String]) -> String {
+        if charity.isBannedPermanently { return texts["charity.bannedPermanently"] ?? "" }
+        if charity.status == .banned, let until = charity.bannedUntil {
+            return filled(texts["charity.bannedUntil"] ?? "", ["until": timeText(until)])
+        }
+        return texts["charity." + charity.status.rawValue] ?? charity.status.rawValue
     }
 }

@@ -47,6 +47,7 @@ extension DashboardText {
         "noCharities": "本区域还没有慈善组织提供服务。管理员登记组织、组织发布供给后会出现在这里。",
         "noMoreCharities": "后面没有更多慈善组织了。请回到第一页。",
         "charity.active": "正常", "charity.suspended": "已暂停", "charity.banned": "已禁入",
+        "charity.bannedUntil": "禁入至 {until}", "charity.bannedPermanently": "永久禁入",
         // Audit
         "action": "操作", "entityType": "对象类型", "dateFrom": "起始日期", "dateUntil": "截止日期", "when": "时间",
         "who": "操作人", "roleColumn": "角色", "entity": "对象",
@@ -135,6 +136,7 @@ extension DashboardText {
             "No charity serves this region yet. They appear here once an administrator registers them and they post offers.",
         "noMoreCharities": "No more charities after this point. Go back to the first page.",
         "charity.active": "Active", "charity.suspended": "Suspended", "charity.banned": "Banned",
+        "charity.bannedUntil": "Banned until {until}", "charity.bannedPermanently": "Banned permanently",
         // Audit
         "action": "Action", "entityType": "Entity type", "dateFrom": "From", "dateUntil": "Until", "when": "When",
         "who": "Who", "roleColumn": "Role", "entity": "Entity",

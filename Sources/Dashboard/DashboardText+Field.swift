@@ -50,6 +50,7 @@ extension DashboardText {
         "reason.no_member_in_age_range": "年龄不符", "reason.household_size_out_of_range": "人口数不符",
         "reason.charity_not_active": "组织已暂停", "reason.consent_missing": "未授权共享",
         "reason.duplicate_aid": "重复救助", "reason.already_matched": "已有匹配",
+        "reason.refused_recently": "近期已被拒绝（冷静期内）",
         "reason.need_not_open": "需求不在待满足状态", "reason.need_fully_covered": "需求已全部匹配",
         // Feedback
         "satisfactionLabel": "满意度", "chooseSatisfaction": "请选择", "comment": "回访记录", "saveFeedback": "保存回访",
@@ -140,6 +141,7 @@ extension DashboardText {
         "reason.missing_flags": "Circumstances", "reason.no_member_in_age_range": "Ages",
         "reason.household_size_out_of_range": "Household size", "reason.charity_not_active": "Charity inactive",
         "reason.consent_missing": "No consent", "reason.duplicate_aid": "Duplicate aid",
+        "reason.refused_recently": "Refused recently (cool-down)",
         "reason.already_matched": "Already matched", "reason.need_not_open": "Need not open",
         "reason.need_fully_covered": "Need covered",
         // Feedback

@@ -30,6 +30,7 @@ public struct Database: Sendable, Service {
     public var matches: MatchRepository { MatchRepository(client: client, sealer: sealer) }
     public var feedback: FeedbackRepository { FeedbackRepository(client: client) }
     public var runs: MatchingRuns { MatchingRuns(client: client) }
+    public var coolDowns: CoolDowns { CoolDowns(client: client) }
     public var candidates: CandidateRanking { CandidateRanking(client: client) }
     public var policies: WeightPolicyRepository { WeightPolicyRepository(client: client) }
     public var tokens: TokenRepository { TokenRepository(client: client) }

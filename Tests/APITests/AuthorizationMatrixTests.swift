@@ -47,6 +47,7 @@ struct AuthorizationMatrixTests {
         "PUT /v1/needs/{id}": [.admin, .caseworker],
         "POST /v1/needs/{id}/cancel": [.admin, .caseworker],
         "GET /v1/needs/{id}/candidates": [.admin, .coordinator, .caseworker],
+        "POST /v1/needs/{id}/cooldowns/clear": [.admin, .coordinator],
         "GET /v1/match-runs/{id}": [.admin, .coordinator, .caseworker],
         "GET /v1/matches/{id}": [.admin, .coordinator, .caseworker, .charity],
         "POST /v1/matches/{id}/approve": [.admin, .coordinator],

@@ -89,6 +89,18 @@ struct MatchingRunTests {
                        (SELECT region_code FROM households ORDER BY id LIMIT 1) h
                  WHERE busiest.rank <= 2
                 """)
+            // Refusals of every kind and age, some cleared, on a quarter of the open needs.
+            try await client.query(
+                """
+                INSERT INTO matches (need_id, offer_id, units, status, decided_at, reason_code, cooldown_cleared_at)
+                SELECT n.id, o.id, 1, (ARRAY['rejected', 'declined', 'expired'])[1 + n.id % 3],
+                       $1::timestamptz - make_interval(days => (n.id % 50)::int),
+                       CASE WHEN n.id % 3 <> 2 THEN 'not_eligible' END, CASE WHEN n.id % 7 = 0 THEN now() END
+                  FROM needs n
+                 CROSS JOIN LATERAL (SELECT o.id FROM offers o WHERE o.category_id = n.category_id
+                                      ORDER BY o.id LIMIT 2) o
+                 WHERE n.status = 'open' AND n.id % 4 = 0
+                """, [now])
             let set = try await client.withTransaction { connection in
                 try CandidateSet.load(scope: SeededCounty.county.scope, at: now, lookBackDays: 90, on: connection)
             }
@@ -101,6 +113,7 @@ struct MatchingRunTests {
             var disagreements: [String] = []
             var eligible = 0
             var suspendedHere = 0
+            var onlyRefused = 0
             for need in set.needs {
                 let household = try #require(set.households[need.householdID])
                 for offer in set.offers {
@@ -114,6 +127,7 @@ struct MatchingRunTests {
                     {
                         suspendedHere += 1
                     }
+                    if verdict == .ineligible([.refusedRecently]) { onlyRefused += 1 }
                     if engineSays != sqlPairs.contains([need.id, offer.id]) {
                         disagreements.append("need \(need.id) offer \(offer.id): engine \(verdict)")
                     }
@@ -121,6 +135,7 @@ struct MatchingRunTests {
             }
             #expect(eligible > 100)
             #expect(suspendedHere > 0, "a regional suspension alone keeps some pairs apart")
+            #expect(onlyRefused > 10, "refusals inside the cool-down are what keeps some pairs out")
             #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
         }
     }

@@ -8,9 +8,9 @@ import Testing
 @Suite("Public statistics")
 struct PublicStatisticsTests {
     /// A hand-made map with exact counts on both sides of the suppression line: in county
-    /// 320508, ten 粮油 needs delivered by Alpha and rated 5 or 4, nine 衣被 needs delivered by
-    /// Beta and rated 3, and twelve open 取暖 needs; next door in 320509, three more 粮油 needs
-    /// delivered by Alpha and rated 1.
+    /// 320508, fifteen 粮油 needs of two units delivered by Alpha and rated 5 (eight) or 4
+    /// (seven), fourteen 衣被 needs delivered by Beta and rated 3, and seventeen open 取暖
+    /// needs; next door in 320509, four more 粮油 needs delivered by Alpha and rated 1.
     private static func withFigures(_ label: String, _ body: (PostgresClient) async throws -> Void) async throws {
         try await TestDatabase.with(label: label) { database in
             try await database.withClient { client in
@@ -40,25 +40,25 @@ struct PublicStatisticsTests {
             ON (ch.name, c.code) IN (('Alpha', 'material.grain_oil'), ('Beta', 'material.clothing_bedding'));
         INSERT INTO households (case_number, region_code, members, id_number_hmac, id_number_last4,
                                 consent_given_at, consent_scope)
-        SELECT 'S-' || i, CASE WHEN i <= 19 THEN '320508001001' ELSE '320509000000' END, 1,
+        SELECT 'S-' || i, CASE WHEN i <= 29 THEN '320508001001' ELSE '320509000000' END, 1,
                sha256(('household ' || i)::bytea), '0000', now() - interval '30 days', 'share'
-          FROM generate_series(1, 22) AS i;
+          FROM generate_series(1, 33) AS i;
         INSERT INTO needs (household_id, category_id, quantity, unit, fulfilled_quantity, status, closed_at)
         SELECT h.id, c.id, k.quantity, 'portion', k.quantity, 'fulfilled', now()
           FROM households h
          CROSS JOIN LATERAL (
-               SELECT CASE WHEN substr(h.case_number, 3)::int BETWEEN 11 AND 19
+               SELECT CASE WHEN substr(h.case_number, 3)::int BETWEEN 16 AND 29
                            THEN 'material.clothing_bedding' ELSE 'material.grain_oil' END AS code,
-                      CASE WHEN substr(h.case_number, 3)::int BETWEEN 11 AND 19 THEN 1 ELSE 2 END AS quantity) k
+                      CASE WHEN substr(h.case_number, 3)::int BETWEEN 16 AND 29 THEN 1 ELSE 2 END AS quantity) k
           JOIN categories c ON c.code = k.code;
         INSERT INTO needs (household_id, category_id, quantity, unit)
         SELECT h.id, c.id, 1, 'portion' FROM households h, categories c
-         WHERE c.code = 'material.heating' AND substr(h.case_number, 3)::int <= 12;
+         WHERE c.code = 'material.heating' AND substr(h.case_number, 3)::int <= 17;
         INSERT INTO matches (need_id, offer_id, units, status, decided_at)
         SELECT n.id, o.id, n.quantity, 'delivered', now()
           FROM needs n JOIN offers o ON o.category_id = n.category_id WHERE n.status = 'fulfilled';
         INSERT INTO feedback (match_id, satisfaction)
-        SELECT m.id, CASE WHEN k.serial <= 5 THEN 5 WHEN k.serial <= 10 THEN 4 WHEN k.serial <= 19 THEN 3 ELSE 1 END
+        SELECT m.id, CASE WHEN k.serial <= 8 THEN 5 WHEN k.serial <= 15 THEN 4 WHEN k.serial <= 29 THEN 3 ELSE 1 END
           FROM matches m JOIN needs n ON n.id = m.need_id JOIN households h ON h.id = n.household_id
          CROSS JOIN LATERAL (SELECT substr(h.case_number, 3)::int AS serial) k;
         """
@@ -67,55 +67,58 @@ struct PublicStatisticsTests {
         try #require(RegionScope(prefix: prefix))
     }
 
-    @Test func countsBelowTenAndWhatFollowsFromThemAreWithheld() async throws {
+    @Test func countsAreRoundedToTenAndCountsBelowFifteenAndWhatFollowsFromThemAreWithheld() async throws {
         try await Self.withFigures("stats_county") { client in
             let stats = try await PublicStatistics(client: client).stats(region: try Self.scope("320508"))
-            #expect(stats.region == "320508" && stats.regionName == "姑苏区" && stats.minimumCount == 10)
-            #expect(stats.needs.recorded == 31 && stats.needs.open == 12 && stats.needs.fulfilled == 19)
-            #expect(stats.deliveredMatches == 19 && stats.unitsDelivered == 29)
+            #expect(stats.region == "320508" && stats.regionName == "姑苏区")
+            #expect(stats.minimumCount == 15 && stats.roundingBase == 10)
+            // 46 recorded, 17 open, 29 fulfilled: rounded to the nearest ten, halves up.
+            #expect(stats.needs.recorded == 50 && stats.needs.open == 20 && stats.needs.fulfilled == 30)
+            // 29 deliveries of 44 units.
+            #expect(stats.deliveredMatches == 30 && stats.unitsDelivered == 40)
             let categories = Dictionary(uniqueKeysWithValues: stats.byCategory.map { ($0.categoryCode, $0) })
             let grain = try #require(categories["material.grain_oil"])
-            #expect(grain.needs == 10 && grain.needsServed == 10 && grain.unitsDelivered == 20)
+            #expect(grain.needs == 20 && grain.needsServed == 20 && grain.unitsDelivered == 30)
             #expect(grain.categoryName == "粮油")
-            // Nine needs: every figure of the category is withheld, though 9 units were delivered.
+            // Fourteen needs: every figure of the category is withheld, though 14 units were delivered.
             let clothing = try #require(categories["material.clothing_bedding"])
             #expect(clothing.needs == nil && clothing.needsServed == nil && clothing.unitsDelivered == nil)
-            // Twelve needs, none served: the count shows, the zeros do not.
+            // Seventeen needs, none served: the count shows, the zeros do not.
             let heating = try #require(categories["material.heating"])
-            #expect(heating.needs == 12 && heating.needsServed == nil && heating.unitsDelivered == nil)
+            #expect(heating.needs == 20 && heating.needsServed == nil && heating.unitsDelivered == nil)
             // Every level-2 category is listed, used or not, so a row's presence says nothing.
             #expect(
                 try await SeededCounty.count(client, "SELECT count(*) FROM categories WHERE level = 2")
                     == stats.byCategory.count)
-            #expect(stats.byCharity.map(\.charityName) == ["Alpha", "Beta"])
+            // Beta's fourteen deliveries are too few: it is left out, not listed with nulls.
+            #expect(stats.byCharity.map(\.charityName) == ["Alpha"])
             let alpha = stats.byCharity[0]
-            #expect(alpha.deliveredMatches == 10 && alpha.deliveredUnits == 20)
-            #expect(alpha.satisfactionAverage == 4.5 && alpha.satisfactionCount == 10)
-            let beta = stats.byCharity[1]
-            #expect(beta.deliveredMatches == nil && beta.deliveredUnits == nil)
-            #expect(beta.satisfactionAverage == nil && beta.satisfactionCount == nil)
+            #expect(alpha.deliveredMatches == 20 && alpha.deliveredUnits == 30)
+            #expect(alpha.satisfactionAverage == 4.53 && alpha.satisfactionCount == 20)
         }
     }
 
     @Test func aWiderRegionAddsItsCountiesAndWithheldFiguresAreJSONNull() async throws {
         try await Self.withFigures("stats_province") { client in
             let stats = try await PublicStatistics(client: client).stats(region: try Self.scope("32"))
-            #expect(stats.needs.recorded == 34 && stats.needs.open == 12 && stats.needs.fulfilled == 22)
-            #expect(stats.deliveredMatches == 22 && stats.unitsDelivered == 35)
+            // 50 recorded, 17 open, 33 fulfilled; 33 deliveries of 52 units.
+            #expect(stats.needs.recorded == 50 && stats.needs.open == 20 && stats.needs.fulfilled == 30)
+            #expect(stats.deliveredMatches == 30 && stats.unitsDelivered == 50)
+            #expect(stats.byCharity.map(\.charityName) == ["Alpha"])
             let alpha = stats.byCharity[0]
-            #expect(alpha.deliveredMatches == 13 && alpha.deliveredUnits == 26)
-            #expect(alpha.satisfactionAverage == 3.69 && alpha.satisfactionCount == 13)
+            #expect(alpha.deliveredMatches == 20 && alpha.deliveredUnits == 40)
+            #expect(alpha.satisfactionAverage == 3.79 && alpha.satisfactionCount == 20)
             let city = try await PublicStatistics(client: client).stats(region: try Self.scope("3205"))
             #expect(city.needs == stats.needs && city.byCharity == stats.byCharity)
 
             let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(stats))
             let object = try #require(json as? [String: Any])
-            let charities = try #require(object["byCharity"] as? [[String: Any]])
-            #expect(charities[1]["deliveredUnits"] is NSNull && charities[1]["satisfactionAverage"] is NSNull)
+            #expect(object["roundingBase"] as? Int == 10)
             let categories = try #require(object["byCategory"] as? [[String: Any]])
             let clothing = try #require(
                 categories.first { $0["categoryCode"] as? String == "material.clothing_bedding" })
             #expect(clothing["needs"] is NSNull && clothing["needsServed"] is NSNull)
+            #expect(clothing["unitsDelivered"] is NSNull)
             #expect(try JSONDecoder().decode(PublicStats.self, from: try JSONEncoder().encode(stats)) == stats)
         }
     }

@@ -11,6 +11,8 @@ struct MatchRunInput: Decodable, Sendable {
     var dryRun: Bool?
     var householdCap: Int?
     var capPer: MatchingRunRequest.CapScope?
+    var householdCapWindowDays: Int?
+    var coolDownDays: Int?
 }
 
 /// `/v1/match-runs`: coordinators and caseworkers start a run for a region inside their own
@@ -32,7 +34,9 @@ struct MatchRunController {
         let region = try Self.region(input.region, within: principal.regionLimit)
         var runRequest = MatchingRunRequest(
             region: region, policyName: input.policy, dryRun: input.dryRun ?? false,
-            householdCap: input.householdCap ?? 3, capScope: input.capPer ?? .kind, actor: principal.actor)
+            householdCap: input.householdCap ?? 3, capScope: input.capPer ?? .kind,
+            capWindowDays: input.householdCapWindowDays ?? 30, coolDownDays: input.coolDownDays ?? 30,
+            actor: principal.actor)
         runRequest.now = Date()
         runRequest.idempotency = context.idempotency
         let (report, _) = try await services.runs.run(runRequest)

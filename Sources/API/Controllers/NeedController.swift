@@ -14,6 +14,7 @@ struct NeedController {
         group.put("needs/{id}", use: update)
         group.post("needs/{id}/cancel", use: cancel)
         group.get("needs/{id}/candidates", use: candidates)
+        group.post("needs/{id}/cooldowns/clear", use: clearCoolDowns)
     }
 
     @Sendable func record(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -106,6 +107,17 @@ struct NeedController {
             limit: try query.integer("limit", in: 1...CandidateRanking.maximumLimit) ?? 10,
             includeIneligible: explain != nil, asOf: Date())
         return try JSONResponse.make(CandidatesResource(found, categories: services.categories))
+    }
+
+    /// Lets the need's refused pairs (all, or the one with `offer_id`) be proposed again
+    /// before their cool-down ends: coordinators, in their region only.
+    @Sendable func clearCoolDowns(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.clearCoolDown)
+        let id = try context.pathID()
+        let input = try await services.body(CoolDownClearInput.self, request, context)
+        let cleared = try await services.store.coolDowns.clear(need: id, offer: input.offerId, by: principal)
+        return try JSONResponse.make(CoolDownsCleared(needId: id, clearedOfferIds: cleared))
     }
 
     /// The need of the path within the caller's region, else 404.

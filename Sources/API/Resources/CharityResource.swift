@@ -11,7 +11,10 @@ struct CharityResource: Encodable, Sendable {
     var contactName: String?
     var contactPhone: String?
     var status: String
+    /// The end of a ban with an end; absent for a permanent one, which ``bannedPermanently`` says.
     var bannedUntil: Date?
+    /// Banned for good (禁入): said outright, since a missing `banned_until` alone reads as "not banned".
+    var bannedPermanently: Bool
     var statusReason: String?
     /// Coordinators' suspensions in force in parts of the country (``RegionalSuspension``).
     var regionalSuspensions: [RegionalSuspension] = []
@@ -29,6 +32,7 @@ struct CharityResource: Encodable, Sendable {
         contactPhone = record.contactPhone
         status = record.status.rawValue
         bannedUntil = record.bannedUntil
+        bannedPermanently = record.isBannedPermanently
         statusReason = record.statusReason
         version = record.version
         createdAt = record.createdAt

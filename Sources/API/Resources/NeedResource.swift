@@ -63,6 +63,18 @@ struct ReasonInput: Decodable, Sendable {
     var note: String?
 }
 
+/// The body of `POST /v1/needs/{id}/cooldowns/clear`: one offer's pair, or (absent) all.
+struct CoolDownClearInput: Decodable, Sendable {
+    var offerId: Int64?
+}
+
+/// The answer of `POST /v1/needs/{id}/cooldowns/clear`.
+struct CoolDownsCleared: Encodable, Sendable {
+    var needId: Int64
+    /// The offers whose pairs with the need may be proposed again, ascending.
+    var clearedOfferIds: [Int64]
+}
+
 /// The answer of `GET /v1/needs/{id}/candidates`.
 struct CandidatesResource: Encodable, Sendable {
     var need: NeedResource

@@ -82,7 +82,8 @@ public struct CharityStanding: Sendable, Equatable {
     public enum Status: Sendable, Equatable {
         case active
         case suspended
-        case banned(until: Date)
+        /// Banned until a date, or for good (禁入) when `until` is nil.
+        case banned(until: Date?)
     }
 
     public var status: Status
@@ -113,12 +114,13 @@ public struct CharityStanding: Sendable, Equatable {
         suspendedIn.contains { region.digits.hasPrefix($0) }
     }
 
-    /// Whether the charity may receive matches at `date`; a ban ends at its date.
+    /// Whether the charity may receive matches at `date`; a ban ends at its date, a permanent
+    /// one never.
     public func isActive(at date: Date) -> Bool {
         switch status {
         case .active: true
         case .suspended: false
-        case .banned(let until): until <= date
+        case .banned(let until): until.map { $0 <= date } ?? false
         }
     }
 }

@@ -27,6 +27,9 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
     case consentMissing
     /// The household already received aid in this category inside the look-back window.
     case duplicateAid
+    /// This pair was rejected, declined or expired inside the cool-down, and no coordinator
+    /// cleared it: proposing it again would ask the same people the same question.
+    case refusedRecently
 
     /// A stable code for APIs and stored explanations.
     public var code: String {
@@ -43,6 +46,7 @@ public enum IneligibilityReason: Sendable, Hashable, CustomStringConvertible {
         case .charityNotActive: "charity_not_active"
         case .consentMissing: "consent_missing"
         case .duplicateAid: "duplicate_aid"
+        case .refusedRecently: "refused_recently"
         }
     }
 
@@ -84,6 +88,7 @@ public enum Eligibility: Sendable, Equatable {
         if context.recentAid(of: household.id).contains(where: { fitCategories.contains($0.categoryID) }) {
             reasons.append(.duplicateAid)
         }
+        if context.wasRefusedRecently(need: need.id, offer: offer.id) { reasons.append(.refusedRecently) }
         return reasons.isEmpty ? .eligible(fit) : .ineligible(reasons)
     }
 

@@ -38,6 +38,7 @@ public enum Action: String, Sendable, CaseIterable {
     case previewWeightPolicy = "preview_weight_policy"
     case importRoster = "import_roster"
     case exportMatches = "export_matches"
+    case clearCoolDown = "clear_cool_down"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -74,7 +75,7 @@ public enum AccessPolicy {
         case .acceptMatch, .declineMatch, .deliverMatch: [.charity]
         case .cancelMatch: [.admin, .coordinator, .caseworker]
         case .recordFeedback: [.admin, .caseworker]
-        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches: [.admin, .coordinator]
+        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown: [.admin, .coordinator]
         }
     }
 

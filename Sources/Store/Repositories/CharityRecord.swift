@@ -30,7 +30,7 @@ public struct CharityRecord: Sendable, Equatable, Codable {
     public var contactName: String?
     public var contactPhone: String?
     public var status: CharityStatus
-    /// End of a ban; nil when not banned, and for a permanent ban (stored as `infinity`).
+    /// End of a ban; nil when not banned, and for a permanent ban (see ``isBannedPermanently``).
     public var bannedUntil: Date?
     /// Why the charity was suspended or banned.
     public var statusReason: String?
@@ -39,12 +39,13 @@ public struct CharityRecord: Sendable, Equatable, Codable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    /// `infinity` does not fit a `Date`, so a permanent ban reads as NULL here.
     static let columns = """
-        id, name, credit_code, kind, region_code, contact_name, contact_phone, status,
-        CASE WHEN isfinite(banned_until) THEN banned_until END AS banned_until, status_reason, version,
-        created_at, updated_at
+        id, name, credit_code, kind, region_code, contact_name, contact_phone, status, banned_until, status_reason,
+        version, created_at, updated_at
         """
+
+    /// Banned for good (禁入): a ban without an end.
+    public var isBannedPermanently: Bool { status == .banned && bannedUntil == nil }
 
     init(row: PostgresRow) throws {
         id = try row.decode(Int64.self, "id")

@@ -113,7 +113,8 @@ public struct CharityRepository: Sendable {
         }
     }
 
-    /// Bans an active or suspended charity until `until` (nil: for good, 禁入).
+    /// Bans an active or suspended charity until `until` (nil: for good, 禁入, stored as a
+    /// ban without an end).
     public func ban(
         charity id: Int64, until: Date?, by actor: Actor, reason: String, idempotency: IdempotencyClaim? = nil
     ) async throws
@@ -121,7 +122,6 @@ public struct CharityRepository: Sendable {
     {
         let reason = try requiredText(reason, field: "reason", maxLength: 500)
         if let until, until <= Date() { throw StoreError.invalid(field: "until", reason: "must be in the future") }
-        let end = try until.map { try $0.postgresText() } ?? "infinity"
         return try await change(
             id, action: "ban", reason: reason, from: [.active, .suspended], by: actor, idempotency: idempotency
         ) { _, connection in
@@ -130,7 +130,7 @@ public struct CharityRepository: Sendable {
                 UPDATE charities SET status = 'banned', banned_until = $2::timestamptz, status_reason = $3,
                        version = version + 1
                  WHERE id = $1 RETURNING \(CharityRecord.columns)
-                """, [id, end, reason])
+                """, [id, until, reason] as [(any PostgresEncodable)?])
         }
     }
 

@@ -26,7 +26,7 @@ extension MatchRepository {
     /// proposal is hand-made (no run) and appears on the coordinators' review page as such.
     public func propose(
         need needID: Int64, offer offerID: Int64, units requested: Int?, by principal: Principal,
-        at now: Date = Date(), lookBackDays: Int = 90, idempotency: IdempotencyClaim? = nil
+        at now: Date = Date(), lookBackDays: Int = 90, coolDownDays: Int = 30, idempotency: IdempotencyClaim? = nil
     ) async throws -> MatchRecord {
         try principal.authorize(.proposeMatch)
         if let requested, requested < 1 { throw StoreError.invalid(field: "units", reason: "must be at least 1") }
@@ -48,8 +48,8 @@ extension MatchRepository {
             }
             guard offer.status == .open else { throw StoreError.ineligible(reasons: ["offer_not_open"]) }
             let judged = try NeedEvaluation(
-                need: needID, scope: scope, policyName: "standard", at: now, lookBackDays: lookBackDays,
-                servingOnly: false, offer: offerID, on: connection
+                need: needID, scope: scope, policyName: "standard", at: now,
+                windows: (lookBackDays, coolDownDays), servingOnly: false, offer: offerID, on: connection
             ).judged(limit: 1, includeIneligible: true)
             guard let pair = judged.ranked.first else {
                 throw StoreError.ineligible(reasons: judged.ineligible.first?.reasons.map(\.code) ?? ["offer_not_open"])

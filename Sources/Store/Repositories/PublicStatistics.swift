@@ -3,15 +3,19 @@ import Matching
 import Postgres
 
 /// The public's view of a region (公示): counts and sums over needs, deliveries and
-/// ratings, never a household, and with small counts suppressed as ``PublicStats``
-/// describes.
+/// ratings, never a household, rounded and with small counts suppressed as ``PublicStats``
+/// describes, so that no withheld figure can be worked out by subtracting published ones.
 ///
 /// Only a county or a wider region can be asked for: below a county the numbers get small
 /// enough to point at households even with suppression. All figures are read in one
 /// snapshot, so they agree with each other.
 public struct PublicStatistics: Sendable {
-    /// Counts below this are not shown, nor anything computed from them.
-    public static let minimumCount = 10
+    /// Counts below this are not shown, nor anything computed from them. It sits half a
+    /// ``roundingBase`` above a multiple of it, so every published figure stands for a full
+    /// band of ten values (20 for 15–24, 30 for 25–34…); see ``PublicStats`` for why.
+    public static let minimumCount = 15
+    /// Every published count and sum is rounded to the nearest multiple of this, halves up.
+    public static let roundingBase = 10
 
     private let client: PostgresClient
 
@@ -37,6 +41,7 @@ public struct PublicStatistics: Sendable {
             return PublicStats(
                 region: region.prefix, regionName: try row.decode(String.self, "name"),
                 generatedAt: try row.decode(Date.self, "at"), minimumCount: Self.minimumCount,
+                roundingBase: Self.roundingBase,
                 needs: .init(
                     recorded: Self.shown(total.needs), open: Self.shown(total.open),
                     fulfilled: Self.shown(total.fulfilled)),
@@ -60,9 +65,11 @@ public struct PublicStatistics: Sendable {
             unitsDelivered: enough ? shown(counts.units, basis: counts.matches) : nil)
     }
 
-    /// `value` when `basis` (the count it was computed from; the value itself for a count)
-    /// reaches ``minimumCount``, else nil.
-    static func shown<T>(_ value: T, basis: Int) -> T? { basis >= minimumCount ? value : nil }
+    /// `value` rounded to ``roundingBase`` when `basis` (the count it was computed from; the
+    /// value itself for a count) reaches ``minimumCount``, else nil.
+    static func shown(_ value: Int, basis: Int) -> Int? {
+        basis >= minimumCount ? (value + roundingBase / 2) / roundingBase * roundingBase : nil
+    }
 
     static func shown(_ count: Int) -> Int? { shown(count, basis: count) }
 
@@ -126,6 +133,9 @@ public struct PublicStatistics: Sendable {
         }
     }
 
+    /// The charities whose delivered matches in the region reach ``minimumCount``; a smaller
+    /// one is left out rather than listed with nulls, since a row's presence would say "at
+    /// least one", which is enough to pin a hidden cell when the rows are added up.
     private static func charities(
         in region: RegionScope, on connection: PostgresConnection
     ) throws -> [PublicStats.CharityFigures] {
@@ -141,8 +151,9 @@ public struct PublicStatistics: Sendable {
               LEFT JOIN feedback f ON f.match_id = m.id
              WHERE m.status = 'delivered' AND h.region_code LIKE $1 || '%'
              GROUP BY ch.id, ch.name
+            HAVING count(*) >= $2
              ORDER BY ch.id
-            """, [region.prefix]
+            """, [region.prefix, minimumCount]
         ).map { row in
             let delivered = try row.decode(Int.self, "delivered")
             let rated = try row.decode(Int.self, "rated")
@@ -150,7 +161,7 @@ public struct PublicStatistics: Sendable {
                 charityID: try row.decode(Int64.self, "id"), charityName: try row.decode(String.self, "name"),
                 deliveredMatches: shown(delivered),
                 deliveredUnits: shown(try row.decode(Int.self, "units"), basis: delivered),
-                satisfactionAverage: shown(try row.decode(Double?.self, "average"), basis: rated).flatMap { $0 },
+                satisfactionAverage: rated >= minimumCount ? try row.decode(Double?.self, "average") : nil,
                 satisfactionCount: shown(rated))
         }
     }

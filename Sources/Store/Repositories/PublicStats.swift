@@ -4,12 +4,22 @@ import Foundation
 /// delivered by category, and what each charity delivered and how satisfied households
 /// were. Aggregates only: no household, need or match appears in it.
 ///
-/// **Small counts are suppressed.** Every count below ``PublicStatistics/minimumCount`` (10)
-/// is `nil` (JSON `null`), and so is every figure computed from such a count: units
-/// delivered when fewer than 10 matches were delivered, a satisfaction average from fewer
-/// than 10 ratings, and all of a category's figures when it has fewer than 10 needs. A
-/// count of 1 to 9 can point at a household in a small place; `null` says "too few to show",
-/// never "none".
+/// **Rounded, and small counts suppressed, so that nothing can be subtracted back.** Every
+/// count and sum is rounded to the nearest multiple of ``PublicStatistics/roundingBase`` (10,
+/// halves up); every count below ``PublicStatistics/minimumCount`` (15) is `nil` (JSON
+/// `null`), and so is every figure computed from such a count: units delivered when fewer
+/// than 15 matches were delivered, a satisfaction average from fewer than 15 ratings, and all
+/// of a category's figures when it has fewer than 15 needs. A charity appears only when its
+/// deliveries are shown. `null` says "too few to show" (0 to 14), never "none".
+///
+/// Suppression alone could be undone: a prefecture minus its other counties, or a total minus
+/// its visible rows, gave back the hidden cell exactly. With rounding a published 20 stands
+/// for 15–24, and because the threshold sits half a base above a multiple of 10 every
+/// published figure stands for a full band of ten values. Adding or subtracting such bands
+/// in any one relation (a region and its parts, a total and its rows) leaves the hidden cells
+/// a range of at least two values: the bands' ends are 5 and 4 modulo 10, so a difference can
+/// never land exactly on 0 or on the hidden band's top of 14 (see the README's notes on
+/// public statistics).
 public struct PublicStats: Sendable, Equatable, Codable {
     /// Needs of households in the region.
     public struct Needs: Sendable, Equatable, Codable {
@@ -60,7 +70,8 @@ public struct PublicStats: Sendable, Equatable, Codable {
         }
     }
 
-    /// One charity that delivered aid to households of the region.
+    /// One charity that delivered at least ``PublicStatistics/minimumCount`` matches to
+    /// households of the region.
     public struct CharityFigures: Sendable, Equatable, Codable {
         public var charityID: Int64
         public var charityName: String
@@ -92,6 +103,8 @@ public struct PublicStats: Sendable, Equatable, Codable {
     public var generatedAt: Date
     /// The smallest count shown; smaller ones are `nil`.
     public var minimumCount: Int
+    /// What every shown count and sum is rounded to.
+    public var roundingBase: Int
     public var needs: Needs
     /// Matches delivered to households of the region.
     public var deliveredMatches: Int?
@@ -101,7 +114,8 @@ public struct PublicStats: Sendable, Equatable, Codable {
     public var byCharity: [CharityFigures]
 
     enum CodingKeys: String, CodingKey {
-        case region, regionName, generatedAt, minimumCount, needs, deliveredMatches, unitsDelivered, byCategory,
+        case region, regionName, generatedAt, minimumCount, roundingBase, needs, deliveredMatches, unitsDelivered,
+            byCategory,
             byCharity
     }
 
@@ -111,6 +125,7 @@ public struct PublicStats: Sendable, Equatable, Codable {
         try container.encode(regionName, forKey: .regionName)
         try container.encode(generatedAt, forKey: .generatedAt)
         try container.encode(minimumCount, forKey: .minimumCount)
+        try container.encode(roundingBase, forKey: .roundingBase)
         try container.encode(needs, forKey: .needs)
         try container.encode(deliveredMatches, forKey: .deliveredMatches)
         try container.encode(unitsDelivered, forKey: .unitsDelivered)

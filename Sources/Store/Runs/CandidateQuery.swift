@@ -11,15 +11,16 @@ import Matching
 /// remaining rules are cheap per-pair tests. Every rule here mirrors one in
 /// `Matching.Eligibility`, and a test holds the two to the same answers.
 enum CandidateQuery {
-    /// Sets scope (`$1`), instant (`$2`, ISO text), look-back days (`$3`) and which shard of
-    /// the needs (need id modulo `$5` between `$4` and `$7`) this connection finds pairs for, and whether
-    /// it loads every need (`$6`: the connection that also reads the run's needs) or only
-    /// those of its shard, for this transaction.
+    /// Sets scope (`$1`), instant (`$2`, ISO text), look-back days (`$3`), cool-down days
+    /// (`$8`) and which shard of the needs (need id modulo `$5` between `$4` and `$7`) this
+    /// connection finds pairs for, and whether it loads every need (`$6`: the connection that
+    /// also reads the run's needs) or only those of its shard, for this transaction.
     static let settings = """
         SELECT set_config('charity_match.scope', $1, true), set_config('charity_match.now', $2, true),
                set_config('charity_match.look_back_days', $3, true),
                set_config('charity_match.shard_first', $4, true), set_config('charity_match.shards', $5, true),
-               set_config('charity_match.all_needs', $6, true), set_config('charity_match.shard_last', $7, true)
+               set_config('charity_match.all_needs', $6, true), set_config('charity_match.shard_last', $7, true),
+               set_config('charity_match.cool_down_days', $8, true)
         """
 
     /// Open needs of consenting households in scope that still lack units.
@@ -92,6 +93,21 @@ enum CandidateQuery {
         "(a.given_on::timestamp AT TIME ZONE 'UTC') BETWEEN \(now) - make_interval(days => \(lookBackDays)) AND \(now)"
     }
 
+    /// The latest refusal (rejected, declined or expired) of each pair of the needs `needs`
+    /// (an SQL subquery) that no coordinator cleared and that came after the start of the
+    /// cool-down of `coolDownDays` ending at `now` (SQL expressions): `need_id`, `offer_id`,
+    /// `refused_at`. A refusal after `now` counts too, and a cool-down of 0 days is none, as
+    /// in the engine.
+    static func refusedPairs(of needs: String, now: String, coolDownDays: String) -> String {
+        """
+        SELECT m.need_id, m.offer_id, max(m.decided_at) AS refused_at FROM matches m
+         WHERE m.need_id IN (\(needs)) AND m.status IN ('rejected', 'declined', 'expired')
+           AND m.cooldown_cleared_at IS NULL AND \(coolDownDays) > 0
+           AND m.decided_at > \(now) - make_interval(days => \(coolDownDays))
+         GROUP BY m.need_id, m.offer_id
+        """
+    }
+
     /// Each charity's track record for the reliability factor, from its match and feedback
     /// rows: `charity_id`, `delivered`, `failed` (declined), `satisfaction_sum` and
     /// `satisfaction_count`, for the charities `charities` (an SQL subquery) selects. Only
@@ -126,17 +142,23 @@ enum CandidateQuery {
         mask(column, codes: VulnerabilityFlag.allCases.map(\.rawValue))
     }
 
-    /// Live pairs (a need may hold one live match per offer) and recent aid, as hash tables.
+    /// Live pairs (a need may hold one live match per offer), pairs refused inside the
+    /// cool-down, and recent aid, as hash tables.
     static let exclusions = """
         CREATE TEMP TABLE run_live_pairs ON COMMIT DROP AS
         SELECT DISTINCT m.need_id, m.offer_id FROM matches m JOIN run_needs rn USING (need_id)
          WHERE m.status IN ('proposed', 'approved', 'accepted');
+        CREATE TEMP TABLE run_refused_pairs ON COMMIT DROP AS
+        \(refusedPairs(
+            of: "SELECT need_id FROM run_needs", now: now,
+            coolDownDays: "(SELECT current_setting('charity_match.cool_down_days')::int)"));
         CREATE TEMP TABLE run_recent_aid ON COMMIT DROP AS
         SELECT a.household_id, a.category_id, a.given_on, coalesce(a.units, 1) AS units
           FROM aid_records a
          WHERE a.household_id IN (SELECT household_id FROM run_needs)
            AND \(givenRecently(now: now, lookBackDays: "(SELECT current_setting('charity_match.look_back_days')::int)"));
-        ANALYZE run_needs; ANALYZE run_offers; ANALYZE run_live_pairs; ANALYZE run_recent_aid;
+        ANALYZE run_needs; ANALYZE run_offers; ANALYZE run_live_pairs; ANALYZE run_refused_pairs;
+        ANALYZE run_recent_aid;
         """
 
     /// The per-pair rules on a need row `n` and an offer row `o`: assistance status, required
@@ -213,6 +235,7 @@ enum CandidateQuery {
         SELECT p.need_id, array_agg(p.offer_id) AS offers
           FROM pairs p
          WHERE NOT EXISTS (SELECT 1 FROM run_live_pairs lp WHERE lp.need_id = p.need_id AND lp.offer_id = p.offer_id)
+           AND NOT EXISTS (SELECT 1 FROM run_refused_pairs rp WHERE rp.need_id = p.need_id AND rp.offer_id = p.offer_id)
          GROUP BY p.need_id
         """
 }

@@ -19,12 +19,15 @@ public struct CandidateRanking: Sendable {
 
     private let client: PostgresClient
     private let lookBackDays: Int
+    private let coolDownDays: Int
 
     /// `lookBackDays` is the duplicate-aid window, as ``MatchingRunRequest/lookBackDays``
-    /// (0 to 3650; the runs' default is 90).
-    public init(client: PostgresClient, lookBackDays: Int = 90) {
+    /// (0 to 3650; the runs' default is 90), and `coolDownDays` how long a refused pair stays
+    /// out, as ``MatchingRunRequest/coolDownDays`` (0 to 3650; the runs' default is 30).
+    public init(client: PostgresClient, lookBackDays: Int = 90, coolDownDays: Int = 30) {
         self.client = client
         self.lookBackDays = lookBackDays
+        self.coolDownDays = coolDownDays
     }
 
     /// The offers that fit need `id` at `asOf`, best first, at most `limit` (1 to 100) of
@@ -44,11 +47,14 @@ public struct CandidateRanking: Sendable {
         guard (0...3650).contains(lookBackDays) else {
             throw StoreError.invalid(field: "look_back_days", reason: "must be between 0 and 3650")
         }
-        let lookBackDays = self.lookBackDays
+        guard (0...3650).contains(coolDownDays) else {
+            throw StoreError.invalid(field: "cool_down_days", reason: "must be between 0 and 3650")
+        }
+        let (lookBackDays, coolDownDays) = (self.lookBackDays, self.coolDownDays)
         let loaded = try await client.withTransaction(isolation: .repeatableRead) { connection in
             try NeedEvaluation(
-                need: id, scope: scope, policyName: policyName ?? "standard", at: asOf, lookBackDays: lookBackDays,
-                servingOnly: !includeIneligible, on: connection)
+                need: id, scope: scope, policyName: policyName ?? "standard", at: asOf,
+                windows: (lookBackDays, coolDownDays), servingOnly: !includeIneligible, on: connection)
         }
         return loaded.judged(limit: limit, includeIneligible: includeIneligible)
     }
@@ -56,7 +62,7 @@ public struct CandidateRanking: Sendable {
 
 /// Everything one need's ranking reads, in one snapshot: the need, its household, the
 /// policy that applies there, and the offers judged against it. A hand-made proposal reads
-/// the same for its one offer (``init(need:scope:policyName:at:lookBackDays:servingOnly:offer:on:)``
+/// the same for its one offer (``init(need:scope:policyName:at:windows:servingOnly:offer:on:)``
 /// with `offer`), so it is held to exactly the rules and score of a run.
 struct NeedEvaluation: Sendable {
     struct Candidate: Sendable {
@@ -79,8 +85,9 @@ struct NeedEvaluation: Sendable {
     /// `offer` reads that one offer whatever its category or area, so every reason it
     /// cannot serve the need is reported.
     init(
-        need id: Int64, scope: RegionScope?, policyName: String, at now: Date, lookBackDays: Int,
-        servingOnly: Bool, offer: Int64? = nil, on connection: PostgresConnection
+        need id: Int64, scope: RegionScope?, policyName: String, at now: Date,
+        windows: (lookBackDays: Int, coolDownDays: Int), servingOnly: Bool, offer: Int64? = nil,
+        on connection: PostgresConnection
     ) throws {
         let records = try connection.query(
             """
@@ -118,11 +125,13 @@ struct NeedEvaluation: Sendable {
             """
             SELECT a.household_id, a.category_id, a.given_on, coalesce(a.units, 1) AS units FROM aid_records a
              WHERE a.household_id = $1 AND \(recent)
-            """, [household.id, now, lookBackDays]
+            """, [household.id, now, windows.lookBackDays]
         ).map(CandidateSet.aidRecord(from:))
         context = MatchingContext(
-            now: now, lookBackDays: lookBackDays, categories: try CandidateSet.loadCategories(on: connection),
-            aidHistory: [household.id: aid])
+            now: now, lookBackDays: windows.lookBackDays, categories: try CandidateSet.loadCategories(on: connection),
+            aidHistory: [household.id: aid], coolDownDays: windows.coolDownDays,
+            refusals: try CandidateSet.refusals(ofNeed: id, at: now, coolDownDays: windows.coolDownDays, on: connection)
+        )
         policy = try WeightPolicyRepository.active(named: policyName, for: household.region, on: connection).policy
         let group = try row.decode(Int64?.self, "parent_id")
         candidates = try Self.offers(
@@ -215,7 +224,7 @@ struct NeedEvaluation: Sendable {
             var reasons = needReasons
             let verdict = Eligibility.evaluate(need: need, household: household, offer: offer, context: context)
             if case .ineligible(let why) = verdict {
-                reasons += why.map { ExcludedOffer.Reason($0, lookBackDays: context.lookBackDays) }
+                reasons += why.map { ExcludedOffer.Reason($0, context: context) }
             }
             if candidate.alreadyMatched { reasons.append(.alreadyMatched) }
             if case .eligible(let fit) = verdict, reasons.isEmpty {

@@ -12,6 +12,8 @@ struct CandidateSet: Sendable {
     var pairStart: [Int32] = [0]
     var pairOffers: [Int32] = []
     var context: MatchingContext
+    /// What the households' matches already hold of the household cap; empty without a cap.
+    var capUsage = HouseholdCapUsage()
 
     var pairCount: Int { pairOffers.count }
 
@@ -28,10 +30,12 @@ struct CandidateSet: Sendable {
 
     /// Runs candidate generation in the caller's transaction, on one connection.
     static func load(
-        scope: RegionScope, at now: Date, lookBackDays: Int, on connection: PostgresConnection
+        scope: RegionScope, at now: Date, lookBackDays: Int, coolDownDays: Int = 30, on connection: PostgresConnection
     ) throws -> CandidateSet {
-        try prepare(scope: scope, at: now, lookBackDays: lookBackDays, shard: .all, allNeeds: true, on: connection)
-        var set = try loadEntities(at: now, lookBackDays: lookBackDays, on: connection)
+        try prepare(
+            scope: scope, at: now, lookBackDays: lookBackDays, coolDownDays: coolDownDays, shard: .all, allNeeds: true,
+            on: connection)
+        var set = try loadEntities(at: now, lookBackDays: lookBackDays, coolDownDays: coolDownDays, on: connection)
         set.attach([try pairRows(on: connection)])
         return set
     }
@@ -39,14 +43,14 @@ struct CandidateSet: Sendable {
     /// Fills this transaction's temporary tables with the run's needs (all of them, or only
     /// `shard`'s), offers and exclusions; ``pairRows(on:)`` then finds the pairs of `shard`'s needs.
     static func prepare(
-        scope: RegionScope, at now: Date, lookBackDays: Int, shard: Shard, allNeeds: Bool,
+        scope: RegionScope, at now: Date, lookBackDays: Int, coolDownDays: Int, shard: Shard, allNeeds: Bool,
         on connection: PostgresConnection
     ) throws {
         try connection.query(
             CandidateQuery.settings,
             [
                 scope.prefix, try now.postgresText(), String(lookBackDays), String(shard.residues.lowerBound),
-                String(shard.count), String(allNeeds), String(shard.residues.upperBound),
+                String(shard.count), String(allNeeds), String(shard.residues.upperBound), String(coolDownDays),
             ])
         // Temporary tables have no statistics until analysed, and the misestimates make JIT
         // compilation look worthwhile where it only adds its compile time.
@@ -58,14 +62,15 @@ struct CandidateSet: Sendable {
 
     /// The needs, households, offers and context of a prepared transaction, without pairs.
     static func loadEntities(
-        at now: Date, lookBackDays: Int, on connection: PostgresConnection
+        at now: Date, lookBackDays: Int, coolDownDays: Int, on connection: PostgresConnection
     ) throws
         -> CandidateSet
     {
         var set = CandidateSet(
             context: MatchingContext(
                 now: now, lookBackDays: lookBackDays, categories: try loadCategories(on: connection),
-                aidHistory: try loadAid(on: connection)))
+                aidHistory: try loadAid(on: connection), coolDownDays: coolDownDays,
+                refusals: try refusals(from: connection.query("SELECT * FROM run_refused_pairs"))))
         set.needs = try connection.query(
             """
             SELECT need_id, household_id, category_id, remaining, urgency, emergency, needed_by, recorded_at
@@ -153,6 +158,26 @@ struct CandidateSet: Sendable {
             history[record.householdID, default: []].append(record)
         }
         return history
+    }
+
+    /// The refusals still cooling down of need `id` at `now`, as ``MatchingContext/refusals``.
+    static func refusals(
+        ofNeed id: Int64, at now: Date, coolDownDays: Int, on connection: PostgresConnection
+    ) throws -> [Int64: [Int64: Date]] {
+        try refusals(
+            from: connection.query(
+                CandidateQuery.refusedPairs(of: "SELECT $1::bigint", now: "$2::timestamptz", coolDownDays: "$3::int"),
+                [id, now, coolDownDays]))
+    }
+
+    /// Rows of `need_id`, `offer_id` and `refused_at` by need and then offer.
+    private static func refusals(from rows: PostgresRows) throws -> [Int64: [Int64: Date]] {
+        var refusals: [Int64: [Int64: Date]] = [:]
+        for row in rows {
+            refusals[try row.decode(Int64.self, "need_id"), default: [:]][try row.decode(Int64.self, "offer_id")] =
+                try row.decode(Date.self, "refused_at")
+        }
+        return refusals
     }
 
     private static func loadHouseholds(on connection: PostgresConnection) throws -> [Int64: Household] {
@@ -245,7 +270,7 @@ struct CandidateSet: Sendable {
         let status: CharityStanding.Status =
             switch try row.decode(String.self, "charity_status") {
             case "active": .active
-            case "banned": .banned(until: try row.decode(Date?.self, "banned_until") ?? .distantFuture)
+            case "banned": .banned(until: try row.decode(Date?.self, "banned_until"))
             default: .suspended
             }
         return Offer(

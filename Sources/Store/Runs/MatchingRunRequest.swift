@@ -29,12 +29,20 @@ public struct MatchingRunRequest: Sendable {
     /// Weights to try instead of the stored policy, such as a version not yet published;
     /// dry runs only, so no proposal ever rests on weights nobody published.
     public var trialPolicy: WeightPolicy?
-    /// Units one household may receive in one run, across its needs; nil for no cap.
+    /// Units one household may receive within ``capWindowDays``, across its needs and across
+    /// runs; nil for no cap. A run proposes at most the cap less the units the household's
+    /// matches already hold in the window (proposed, approved, accepted or delivered).
     public var householdCap: Int?
     /// Whether the cap counts each kind of aid apart or all units together.
     public var capScope: CapScope
+    /// The rolling window of the cap: matches decided (or, still proposed, made) within this
+    /// many days before the run count against it.
+    public var capWindowDays: Int
     /// Aid inside this many days blocks the same category (duplicate aid) and lowers fairness.
     public var lookBackDays: Int
+    /// A pair rejected, declined or expired within this many days (0: no cool-down) is not
+    /// proposed again, unless a coordinator cleared it (``MatchRepository/clearCoolDowns(need:offer:within:by:)``).
+    public var coolDownDays: Int
     public var solver: Solver
     public var actor: Actor
     /// The `Idempotency-Key` of the request that started it; a dry run ignores it (it writes
@@ -45,15 +53,17 @@ public struct MatchingRunRequest: Sendable {
 
     public init(
         region: RegionCode, policyName: String? = nil, dryRun: Bool = false, householdCap: Int? = 3,
-        capScope: CapScope = .kind,
-        lookBackDays: Int = 90, solver: Solver = .exact, actor: Actor = .system, now: Date = Date()
+        capScope: CapScope = .kind, capWindowDays: Int = 30, lookBackDays: Int = 90, coolDownDays: Int = 30,
+        solver: Solver = .exact, actor: Actor = .system, now: Date = Date()
     ) {
         self.region = region
         self.policyName = policyName
         self.dryRun = dryRun
         self.householdCap = householdCap
         self.capScope = capScope
+        self.capWindowDays = capWindowDays
         self.lookBackDays = lookBackDays
+        self.coolDownDays = coolDownDays
         self.solver = solver
         self.actor = actor
         self.now = now
@@ -71,6 +81,12 @@ public struct MatchingRunRequest: Sendable {
         }
         guard (0...3650).contains(lookBackDays) else {
             throw .invalid(field: "look_back_days", reason: "must be between 0 and 3650")
+        }
+        guard (0...3650).contains(coolDownDays) else {
+            throw .invalid(field: "cool_down_days", reason: "must be between 0 and 3650")
+        }
+        guard (1...3650).contains(capWindowDays) else {
+            throw .invalid(field: "household_cap_window_days", reason: "must be between 1 and 3650")
         }
     }
 }

@@ -52,12 +52,16 @@ public struct MatchingRuns: Sendable {
                 let (entities, own) = try await main.run { connection in
                     try CandidateSet.prepare(
                         scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                        shard: ownShard, allNeeds: true, on: connection)
-                    return (
-                        try CandidateSet.loadEntities(
-                            at: request.now, lookBackDays: request.lookBackDays, on: connection),
-                        try CandidateSet.pairRows(on: connection)
-                    )
+                        coolDownDays: request.coolDownDays, shard: ownShard, allNeeds: true, on: connection)
+                    var entities = try CandidateSet.loadEntities(
+                        at: request.now, lookBackDays: request.lookBackDays, coolDownDays: request.coolDownDays,
+                        on: connection)
+                    if request.householdCap != nil {
+                        entities.capUsage = try HouseholdCapUsage.load(
+                            windowDays: request.capWindowDays, at: request.now, scope: request.capScope,
+                            on: connection)
+                    }
+                    return (entities, try CandidateSet.pairRows(on: connection))
                 }
                 var candidates = entities
                 candidates.attach([own] + (try await others))
@@ -118,7 +122,7 @@ public struct MatchingRuns: Sendable {
                             try connection.executeScript("SET TRANSACTION SNAPSHOT '\(snapshot)'")
                             try CandidateSet.prepare(
                                 scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                                shard: shard, allNeeds: false, on: connection)
+                                coolDownDays: request.coolDownDays, shard: shard, allNeeds: false, on: connection)
                             return try CandidateSet.pairRows(on: connection)
                         }
                     }
@@ -217,19 +221,20 @@ public struct MatchingRuns: Sendable {
     }
 
     /// The instance the solver sees. With a cap, each need belongs to the cap it counts
-    /// against: its household's (``MatchingRunRequest/CapScope/household``) or its household's
-    /// for its kind of aid, numbered household id × 4 + kind (1 material, 2 money, 3 service),
-    /// which is also the id an export's `households.csv` shows.
+    /// against (``HouseholdCapUsage/key(household:categoryCode:scope:)``), which has what the
+    /// household's matches in the cap's window left of it.
     private static func makeProblem(
         _ candidates: CandidateSet, scores: [Int64], householdCap: Int?, capScope: MatchingRunRequest.CapScope
     ) throws -> TransportationProblem {
         func capKey(_ need: Need) -> Int64 {
-            guard capScope == .kind else { return need.householdID }
-            let code = candidates.context.categories[need.categoryID]?.code ?? ""
-            let kind: Int64 = code.hasPrefix("material") ? 1 : code.hasPrefix("money") ? 2 : 3
-            return need.householdID * 4 + kind
+            HouseholdCapUsage.key(
+                household: need.householdID, categoryCode: candidates.context.categories[need.categoryID]?.code ?? "",
+                scope: capScope)
         }
-        let caps = householdCap.map { cap in Set(candidates.needs.map(capKey)).map { (id: $0, cap: Int32(cap)) } } ?? []
+        let caps =
+            householdCap.map { cap in
+                Set(candidates.needs.map(capKey)).map { (id: $0, cap: candidates.capUsage.remaining(of: cap, key: $0)) }
+            } ?? []
         do {
             return try TransportationProblem(
                 sortedNeeds: candidates.needs.map {

@@ -50,8 +50,9 @@ public struct ExcludedOffer: Sendable, Equatable, Codable {
             self.message = message
         }
 
-        /// The engine's reason in words; `lookBackDays` is the duplicate-aid window.
-        init(_ reason: IneligibilityReason, lookBackDays: Int) {
+        /// The engine's reason in words, with the duplicate-aid window and the cool-down of
+        /// the `context` the pair was judged in.
+        init(_ reason: IneligibilityReason, context: MatchingContext) {
             code = reason.code
             message =
                 switch reason {
@@ -71,7 +72,10 @@ public struct ExcludedOffer: Sendable, Equatable, Codable {
                 case .consentMissing:
                     "The household has not consented, or has withdrawn consent, to share its needs with charities."
                 case .duplicateAid:
-                    "The household already received aid of this category in the last \(lookBackDays) days."
+                    "The household already received aid of this category in the last \(context.lookBackDays) days."
+                case .refusedRecently:
+                    "This offer was rejected, declined or expired for this need in the last \(context.coolDownDays) "
+                        + "days; a coordinator can clear the cool-down."
                 }
         }
 

@@ -71,8 +71,9 @@ extension MatchingRuns {
         let options = String(
             decoding: try JSONEncoder.audit.encode(
                 RunOptions(
-                    householdCap: request.householdCap, capScope: request.capScope, lookBackDays: request.lookBackDays,
-                    holds: holds)),
+                    householdCap: request.householdCap, capScope: request.capScope,
+                    capWindowDays: request.capWindowDays, lookBackDays: request.lookBackDays,
+                    coolDownDays: request.coolDownDays, holds: holds)),
             as: UTF8.self)
         let runID = try connection.query(
             """
@@ -133,13 +134,17 @@ extension MatchingRuns {
     private struct RunOptions: Encodable {
         var householdCap: Int?
         var capScope: MatchingRunRequest.CapScope
+        var capWindowDays: Int
         var lookBackDays: Int
+        var coolDownDays: Int
         var holds: HoldPolicy
 
         enum CodingKeys: String, CodingKey {
             case householdCap = "household_cap"
             case capScope = "household_cap_scope"
+            case capWindowDays = "household_cap_window_days"
             case lookBackDays = "look_back_days"
+            case coolDownDays = "cool_down_days"
             case holds
         }
     }
