@@ -50,6 +50,8 @@ struct ValidationTests {
                 caller: .caseworker, path: "/v1/needs/\(targets.nearNeed)", body: ["quantity": "1"], needsIfMatch: true),
             "post /v1/needs/{id}/cancel": Write(
                 caller: .caseworker, path: "/v1/needs/\(targets.nearNeed)/cancel", body: ["reason_code": q("dup")]),
+            "post /v1/needs/{id}/cooldowns/clear": Write(
+                caller: .coordinator, path: "/v1/needs/\(targets.nearNeed)/cooldowns/clear", body: ["offer_id": "1"]),
             "post /v1/match-runs": Write(
                 caller: .coordinator, path: "/v1/match-runs", body: ["region": q("320508000000"), "dry_run": "true"]),
             "post /v1/matches": Write(
