@@ -51,6 +51,8 @@ struct ValidationTests {
             "post /v1/needs/{id}/cancel": Write(
                 caller: .caseworker, path: "/v1/needs/\(targets.nearNeed)/cancel",
                 body: ["reason_code": q("household_moved")]),
+            "post /v1/needs/{id}/cooldowns/clear": Write(
+                caller: .coordinator, path: "/v1/needs/\(targets.nearNeed)/cooldowns/clear", body: ["offer_id": "1"]),
             "post /v1/match-runs": Write(
                 caller: .coordinator, path: "/v1/match-runs", body: ["region": q("320508000000"), "dry_run": "true"]),
             "post /v1/matches": Write(

@@ -68,6 +68,15 @@ struct RunsPageTests {
     @Test func thePreviewComparesCurrentAndTrialUnitsPerCategoryAndPublishesTheWeights() async throws {
         try await DashboardFixture.with("dash_preview") { fixture in
             guard let county = RegionCode("320508000000") else { preconditionFailure("a county code") }
+            // The fixture's run left its households at their cap for the month; fresh county-wide
+            // offers give the households it left out something to preview.
+            try await fixture.client.query(
+                """
+                INSERT INTO offers (charity_id, category_id, title, capacity, unit, service_region_prefixes)
+                SELECT (SELECT min(id) FROM charities WHERE status = 'active'), c.id, 'restock ' || c.code, 50,
+                       coalesce(c.default_unit, 'portion'), ARRAY['320508']
+                  FROM categories c WHERE c.level = 2
+                """)
             let current = try await MatchingRuns(client: fixture.client).run(
                 MatchingRunRequest(region: county, dryRun: true)
             ).0
