@@ -141,7 +141,7 @@ extension Problem {
     /// The Store's refusal in HTTP terms.
     init(_ error: StoreError) {
         switch error {
-        case .notFound(let entity, let id): self = .notFound(entity, id)
+        case .notFound(let entity, let id): self = .notFound(entity.word, id)
         case .invalidTransition: self = .invalidTransition(error.description)
         case .capacityExhausted: self = .capacityExhausted(error.description)
         case .conflict(let reason): self = .conflict(reason)

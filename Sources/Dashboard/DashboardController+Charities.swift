@@ -26,7 +26,7 @@ extension DashboardController {
         else {
             let flash: [String: Any] = [
                 "ok": false,
-                "text": Self.refusal(.notFound(entity: "charity", id: form["charity"] ?? ""), texts),
+                "text": Self.refusal(.notFound(entity: .charity, id: form["charity"] ?? ""), texts),
             ]
             return try await charitiesPage(request, session, after: after, flash: flash, status: .notFound)
         }

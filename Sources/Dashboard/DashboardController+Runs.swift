@@ -63,7 +63,7 @@ extension DashboardController {
         } catch let error as StoreError {
             switch error {
             case .notFound(let entity, _):
-                let field = entity == "region" ? "region" : "policy"
+                let field = entity == .region ? "region" : "policy"
                 state.startErrors[field] = texts[field == "region" ? "invalid.regionUnknown" : "invalid.policy"] ?? ""
             case .invalid(let field, let reason):
                 state.startErrors[field] = Self.fieldMessage(field, reason, texts)
@@ -104,7 +104,7 @@ extension DashboardController {
             let after = try await coordination.runs.run(trial).0
             state.preview = previewTable(before, after, region: region, Self.language(request))
         } catch let error as StoreError {
-            if case .notFound(let entity, _) = error, entity == "region" {
+            if case .notFound(.region, _) = error {
                 state.previewErrors["region"] = texts["invalid.regionUnknown"] ?? ""
             } else {
                 state.flash = ["ok": false, "text": Self.refusal(error, texts)]

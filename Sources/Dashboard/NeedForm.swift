@@ -75,7 +75,7 @@ struct NeedForm: Sendable {
             ]
             guard let (name, key) = fields[field] else { return false }
             errors[name] = key
-        case .notFound(let entity, _) where entity == "household":
+        case .notFound(.household, _):
             errors["household"] = "error.householdNotFound"
         case .conflict:
             errors["category"] = "error.openNeedExists"

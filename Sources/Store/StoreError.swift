@@ -6,9 +6,9 @@
 /// the layers above the Store never see a driver's error.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The entity does not exist (or is outside the caller's reach, which must look the same).
-    case notFound(entity: String, id: String)
+    case notFound(entity: EntityKind, id: String)
     /// The action is not allowed from the entity's current state.
-    case invalidTransition(entity: String, id: String, from: String, action: String)
+    case invalidTransition(entity: EntityKind, id: String, from: String, action: String)
     /// The offer cannot hold this many more units.
     case capacityExhausted(offerID: Int64, requested: Int, remaining: Int)
     /// Another write got there first or a uniqueness rule was hit.
@@ -19,7 +19,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case runInProgress(region: String)
     /// An update named a version of the entity that is no longer current (HTTP 412): someone
     /// else changed it since the caller read it. `current` is the version now stored.
-    case versionMismatch(entity: String, id: String, current: Int)
+    case versionMismatch(entity: EntityKind, id: String, current: Int)
     /// The caller's role may not ask for this at all, or not from their region (`scope`).
     case forbidden(role: String, action: Action, scope: String?)
     /// The pair cannot be matched: each code is an ``IneligibilityReason`` code (or
@@ -38,9 +38,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notFound(let entity, let id): "\(entity) \(id) does not exist"
+        case .notFound(let entity, let id): "\(entity.word) \(id) does not exist"
         case .invalidTransition(let entity, let id, let from, let action):
-            "\(entity) \(id) is \(from); it cannot be \(action)"
+            "\(entity.word) \(id) is \(from); it cannot be \(action)"
         case .capacityExhausted(let offer, let requested, let remaining):
             "offer \(offer) has \(remaining) unit(s) left; \(requested) requested"
         case .conflict(let reason): reason
@@ -48,7 +48,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .runInProgress(let region):
             "a matching run over a region overlapping \(region) is in progress; try again when it has finished"
         case .versionMismatch(let entity, let id, let current):
-            "\(entity) \(id) has changed since it was read; it is now at version \(current)"
+            "\(entity.word) \(id) has changed since it was read; it is now at version \(current)"
         case .forbidden(let role, let action, let scope?):
             "a \(role) of region \(scope) may not \(action.phrase)"
         case .forbidden(let role, let action, nil): "a \(role) may not \(action.phrase)"

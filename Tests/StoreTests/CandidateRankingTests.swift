@@ -127,18 +127,18 @@ struct CandidateRankingTests {
 
             let elsewhere = try #require(RepositoryFixtures.elsewhere)
             for scope in [elsewhere] {
-                await #expect(throws: StoreError.notFound(entity: "need", id: String(id))) {
+                await #expect(throws: StoreError.notFound(entity: .need, id: String(id))) {
                     _ = try await ranking.candidates(
                         forNeed: id, within: scope, policyName: nil, limit: 10, includeIneligible: false, asOf: Self.now
                     )
                 }
             }
-            await #expect(throws: StoreError.notFound(entity: "need", id: "9999999")) {
+            await #expect(throws: StoreError.notFound(entity: .need, id: "9999999")) {
                 _ = try await ranking.candidates(
                     forNeed: 9_999_999, within: nil, policyName: nil, limit: 10, includeIneligible: false,
                     asOf: Self.now)
             }
-            await #expect(throws: StoreError.notFound(entity: "weight policy", id: "nonexistent")) {
+            await #expect(throws: StoreError.notFound(entity: .weightPolicy, id: "nonexistent")) {
                 _ = try await ranking.candidates(
                     forNeed: id, within: nil, policyName: "nonexistent", limit: 10, includeIneligible: false,
                     asOf: Self.now)

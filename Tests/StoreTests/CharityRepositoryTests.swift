@@ -69,10 +69,10 @@ struct CharityRepositoryTests {
             changed.name = "姑苏区慈善基金会"
             let updated = try await charities.updateProfile(charity: charity.id, changed, ifVersion: 1, by: .system)
             #expect(updated.name == "姑苏区慈善基金会" && updated.version == 2)
-            await #expect(throws: StoreError.versionMismatch(entity: "charity", id: String(charity.id), current: 2)) {
+            await #expect(throws: StoreError.versionMismatch(entity: .charity, id: String(charity.id), current: 2)) {
                 _ = try await charities.updateProfile(charity: charity.id, Self.profile, ifVersion: 1, by: .system)
             }
-            await #expect(throws: StoreError.notFound(entity: "charity", id: "999999")) {
+            await #expect(throws: StoreError.notFound(entity: .charity, id: "999999")) {
                 _ = try await charities.updateProfile(charity: 999_999, Self.profile, ifVersion: nil, by: .system)
             }
             #expect(try await RepositoryFixtures.audits(client, "charity.update", charity.id) == 1)
@@ -89,7 +89,7 @@ struct CharityRepositoryTests {
             #expect(suspended.status == .suspended && suspended.statusReason == "投诉核查中")
             await #expect(
                 throws: StoreError.invalidTransition(
-                    entity: "charity", id: String(id), from: "suspended", action: "suspended")
+                    entity: .charity, id: String(id), from: "suspended", action: "suspended")
             ) {
                 _ = try await charities.suspend(charity: id, by: .system, reason: "again")
             }
@@ -135,7 +135,7 @@ struct CharityRepositoryTests {
             let averages = try await FeedbackRepository(client: client).satisfactionByCharity()
             #expect(averages.map(\.charityID) == [charity])
             #expect(averages.first?.average == 4 && averages.first?.count == 1)
-            await #expect(throws: StoreError.notFound(entity: "charity", id: "999999")) {
+            await #expect(throws: StoreError.notFound(entity: .charity, id: "999999")) {
                 _ = try await CharityRepository(client: client).standing(of: 999_999)
             }
         }

@@ -85,7 +85,7 @@ struct FairnessAcrossRunsTests {
             func coordinator(of scope: RegionScope?) -> Principal {
                 Principal(userID: user.id, tokenID: 0, role: .coordinator, regionScope: scope, charityID: nil)
             }
-            await #expect(throws: StoreError.notFound(entity: "need", id: String(need))) {
+            await #expect(throws: StoreError.notFound(entity: .need, id: String(need))) {
                 _ = try await coolDowns.clear(
                     need: need, offer: nil, by: coordinator(of: RepositoryFixtures.elsewhere))
             }

@@ -91,12 +91,12 @@ struct HouseholdRepositoryTests {
             #expect(try await households.household(id: id, within: RepositoryFixtures.countyScope)?.id == id)
             #expect(try await households.household(id: id, within: RepositoryFixtures.elsewhere) == nil)
             #expect(try await households.household(id: 999_999) == nil)
-            let missing = StoreError.notFound(entity: "household", id: String(id))
+            let missing = StoreError.notFound(entity: .household, id: String(id))
             await #expect(throws: missing) {
                 _ = try await households.withdrawConsent(
                     household: id, within: RepositoryFixtures.elsewhere, by: .system)
             }
-            await #expect(throws: StoreError.notFound(entity: "household", id: "999999")) {
+            await #expect(throws: StoreError.notFound(entity: .household, id: "999999")) {
                 _ = try await households.withdrawConsent(household: 999_999, by: .system)
             }
             let page = try await households.list(within: RepositoryFixtures.elsewhere)
@@ -143,7 +143,7 @@ struct HouseholdRepositoryTests {
             #expect(try await RepositoryFixtures.audits(client, "household.consent_record", household) == 1)
             await #expect(
                 throws: StoreError.invalidTransition(
-                    entity: "household", id: String(household), from: "withdrawn", action: "withdrawn from consent")
+                    entity: .household, id: String(household), from: "withdrawn", action: "withdrawn from consent")
             ) {
                 _ = try await households.withdrawConsent(household: household, by: .system)
             }

@@ -110,7 +110,7 @@ struct MatchLifecycleTests {
             }
             await #expect(
                 throws: StoreError.invalidTransition(
-                    entity: "match", id: String(match), from: "delivered", action: "cancelled")
+                    entity: .match, id: String(match), from: "delivered", action: "cancelled")
             ) {
                 _ = try await repository.apply(.cancel, to: match, by: .system, reasonCode: "household_moved")
             }
@@ -131,7 +131,7 @@ struct MatchLifecycleTests {
             }
             _ = try await repository.apply(.decline, to: matches[0], by: .system, reasonCode: "no_capacity")
             #expect(try await SeededCounty.count(client, "SELECT allocated FROM offers WHERE id = $1", [offer]) == 0)
-            await #expect(throws: StoreError.notFound(entity: "match", id: "999999999")) {
+            await #expect(throws: StoreError.notFound(entity: .match, id: "999999999")) {
                 _ = try await repository.approve(match: 999_999_999, by: .system)
             }
         }

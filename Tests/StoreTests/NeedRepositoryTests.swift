@@ -76,7 +76,7 @@ struct NeedRepositoryTests {
             ) {
                 _ = try await needs.record(household: household, category: group, NeedDetails(quantity: 1), by: .system)
             }
-            await #expect(throws: StoreError.notFound(entity: "household", id: String(household))) {
+            await #expect(throws: StoreError.notFound(entity: .household, id: String(household))) {
                 _ = try await needs.record(
                     household: household, category: category, NeedDetails(quantity: 1),
                     within: RepositoryFixtures.elsewhere, by: .system)
@@ -96,12 +96,12 @@ struct NeedRepositoryTests {
                 need: need.id, NeedDetails(quantity: 5, unit: "次", urgency: 5), ifVersion: need.version, by: .system)
             #expect(updated.quantity == 5 && updated.unit == "session" && updated.version == need.version + 1)
             await #expect(
-                throws: StoreError.versionMismatch(entity: "need", id: String(need.id), current: updated.version)
+                throws: StoreError.versionMismatch(entity: .need, id: String(need.id), current: updated.version)
             ) {
                 _ = try await needs.update(
                     need: need.id, NeedDetails(quantity: 4), ifVersion: need.version, by: .system)
             }
-            await #expect(throws: StoreError.notFound(entity: "need", id: String(need.id))) {
+            await #expect(throws: StoreError.notFound(entity: .need, id: String(need.id))) {
                 _ = try await needs.update(
                     need: need.id, NeedDetails(quantity: 4), ifVersion: nil, within: RepositoryFixtures.elsewhere,
                     by: .system)
@@ -110,7 +110,7 @@ struct NeedRepositoryTests {
             _ = try await needs.cancel(need: need.id, by: .system, reason: "household_moved")
             await #expect(
                 throws: StoreError.invalidTransition(
-                    entity: "need", id: String(need.id), from: "cancelled", action: "updated")
+                    entity: .need, id: String(need.id), from: "cancelled", action: "updated")
             ) {
                 _ = try await needs.update(need: need.id, NeedDetails(quantity: 4), ifVersion: nil, by: .system)
             }
@@ -143,7 +143,7 @@ struct NeedRepositoryTests {
             #expect(try await RepositoryFixtures.audits(client, "match.cancel", matches[0]) == 1)
             await #expect(
                 throws: StoreError.invalidTransition(
-                    entity: "need", id: String(need), from: "cancelled", action: "cancelled")
+                    entity: .need, id: String(need), from: "cancelled", action: "cancelled")
             ) {
                 _ = try await needs.cancel(need: need, by: .system, reason: "household_moved")
             }

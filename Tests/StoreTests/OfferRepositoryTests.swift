@@ -97,7 +97,7 @@ struct OfferRepositoryTests {
             ) {
                 _ = try await offers.update(offer: offerID, terms, ifVersion: offer.version, by: .system)
             }
-            await #expect(throws: StoreError.notFound(entity: "offer", id: String(offerID))) {
+            await #expect(throws: StoreError.notFound(entity: .offer, id: String(offerID))) {
                 _ = try await offers.update(
                     offer: offerID, terms, ifVersion: offer.version, charity: offer.charityID + 1, by: .system)
             }
@@ -106,7 +106,7 @@ struct OfferRepositoryTests {
                 offer: offerID, terms, ifVersion: offer.version, charity: offer.charityID, by: .system)
             #expect(updated.terms.capacity == 3 && updated.remaining == 0 && updated.version == offer.version + 1)
             await #expect(
-                throws: StoreError.versionMismatch(entity: "offer", id: String(offerID), current: updated.version)
+                throws: StoreError.versionMismatch(entity: .offer, id: String(offerID), current: updated.version)
             ) {
                 _ = try await offers.update(offer: offerID, terms, ifVersion: offer.version, by: .system)
             }
@@ -122,14 +122,14 @@ struct OfferRepositoryTests {
             let id = try await offers.create(charity: charity, category: category, Self.terms, by: .system).id
             #expect(try await offers.pause(offer: id, charity: charity, by: .system).status == .paused)
             await #expect(
-                throws: StoreError.invalidTransition(entity: "offer", id: String(id), from: "paused", action: "paused")
+                throws: StoreError.invalidTransition(entity: .offer, id: String(id), from: "paused", action: "paused")
             ) {
                 _ = try await offers.pause(offer: id, by: .system)
             }
             #expect(try await offers.resume(offer: id, by: .system).status == .open)
             #expect(try await offers.close(offer: id, by: .system).status == .closed)
             await #expect(
-                throws: StoreError.invalidTransition(entity: "offer", id: String(id), from: "closed", action: "resumed")
+                throws: StoreError.invalidTransition(entity: .offer, id: String(id), from: "closed", action: "resumed")
             ) {
                 _ = try await offers.resume(offer: id, by: .system)
             }

@@ -134,7 +134,7 @@ struct PublicStatisticsTests {
                     #expect(field == "region")
                 }
             }
-            await #expect(throws: StoreError.notFound(entity: "region", id: "320583")) {
+            await #expect(throws: StoreError.notFound(entity: .region, id: "320583")) {
                 _ = try await statistics.stats(region: try Self.scope("320583"))
             }
         }

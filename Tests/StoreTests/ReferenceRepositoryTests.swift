@@ -99,10 +99,10 @@ struct ReferenceRepositoryTests {
                     household: household, GovernmentAid(categoryID: category, units: 1, givenOn: "2027-01-01"),
                     by: .system)
             }
-            await #expect(throws: StoreError.notFound(entity: "household", id: String(household))) {
+            await #expect(throws: StoreError.notFound(entity: .household, id: String(household))) {
                 _ = try await aid.aid(ofHousehold: household, within: RepositoryFixtures.elsewhere)
             }
-            await #expect(throws: StoreError.notFound(entity: "household", id: "999999")) {
+            await #expect(throws: StoreError.notFound(entity: .household, id: "999999")) {
                 _ = try await aid.aid(ofHousehold: 999_999)
             }
         }

@@ -71,7 +71,7 @@ struct TokenRepositoryTests {
             let staffToken = try await tokens.issueToken(for: staff.id, label: nil, expiresAt: nil, by: .system)
             let staffPrincipal = try #require(try await tokens.authenticate(token: staffToken.plaintext))
             #expect(staffPrincipal.charityID == charity && staffPrincipal.regionScope == nil)
-            await #expect(throws: StoreError.notFound(entity: "token", id: String(staffToken.record.id))) {
+            await #expect(throws: StoreError.notFound(entity: .apiToken, id: String(staffToken.record.id))) {
                 _ = try await tokens.revoke(token: staffToken.record.id, of: worker.id, by: .system)
             }
             _ = try await tokens.revoke(token: staffToken.record.id, of: staff.id, by: .system)

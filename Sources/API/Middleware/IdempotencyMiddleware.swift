@@ -75,15 +75,13 @@ struct IdempotencyMiddleware: RouterMiddleware {
     }
 
     /// Where each kind of entity is read.
-    static func collection(of entity: IdempotencyOutcome.Entity) -> String {
+    static func collection(of entity: EntityKind) -> String {
         switch entity {
-        case .match: "matches"
-        case .need: "needs"
-        case .offer: "offers"
-        case .household: "households"
         case .charity: "charities"
         case .matchRun: "match-runs"
         case .weightPolicy: "weight-policies"
+        case .category: "categories"
+        default: entity.rawValue + "s"
         }
     }
 

@@ -143,7 +143,7 @@ public struct AidRecordRepository: Sendable {
              WHERE h.id = $1 AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
              ORDER BY a.given_on DESC, a.id DESC
             """, [household, scope?.prefix])
-        guard !rows.isEmpty else { throw StoreError.notFound(entity: "household", id: String(household)) }
+        guard !rows.isEmpty else { throw StoreError.notFound(entity: .household, id: String(household)) }
         return try rows.filter { try $0.decode(Int64?.self, "id") != nil }.map(AidEntry.init(row:))
     }
 }

@@ -35,7 +35,7 @@ extension CharityRepository {
                     """, [id, scope.prefix, reason, principal.userID])
             } catch let error as PostgresError where error.sqlState == .uniqueViolation {
                 throw StoreError.invalidTransition(
-                    entity: "charity", id: String(id), from: "suspended in region \(scope.prefix)",
+                    entity: .charity, id: String(id), from: "suspended in region \(scope.prefix)",
                     action: "suspended there again")
             }
             try AuditTrail.record(
@@ -85,7 +85,7 @@ extension CharityRepository {
                         """, [id])[0])
             } else if lifted.isEmpty {
                 throw StoreError.invalidTransition(
-                    entity: "charity", id: String(id),
+                    entity: .charity, id: String(id),
                     from: scope.map { "not suspended in region \($0.prefix)" } ?? record.status.rawValue,
                     action: "reinstated")
             }
@@ -136,7 +136,7 @@ extension CharityRepository {
             SELECT \(CharityRecord.columns) FROM charities c
              WHERE c.id = $2 AND (\(RegionalCharities.atWork)) FOR UPDATE OF c
             """, [scope?.prefix, id])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "charity", id: String(id)) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .charity, id: String(id)) }
         return try CharityRecord(row: row)
     }
 }

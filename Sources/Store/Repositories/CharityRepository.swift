@@ -167,7 +167,7 @@ public struct CharityRepository: Sendable {
                      WHERE o.charity_id = c.id) s
              WHERE c.id = $1
             """, [id])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "charity", id: String(id)) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .charity, id: String(id)) }
         return CharityPerformance(
             charityID: id, deliveredMatches: try row.decode(Int.self, "delivered"),
             deliveredUnits: try row.decode(Int.self, "delivered_units"),
@@ -188,12 +188,12 @@ public struct CharityRepository: Sendable {
             try idempotency?.begin(on: connection)
             let locked = try connection.query(
                 "SELECT \(CharityRecord.columns) FROM charities WHERE id = $1 FOR UPDATE", [id])
-            guard let row = locked.first else { throw StoreError.notFound(entity: "charity", id: String(id)) }
+            guard let row = locked.first else { throw StoreError.notFound(entity: .charity, id: String(id)) }
             let current = try CharityRecord(row: row)
-            try checkVersion(ifVersion, current: current.version, entity: "charity", id: id)
+            try checkVersion(ifVersion, current: current.version, entity: .charity, id: id)
             if let allowed, !allowed.contains(current.status) {
                 throw StoreError.invalidTransition(
-                    entity: "charity", id: String(id), from: current.status.rawValue, action: Self.participle(action))
+                    entity: .charity, id: String(id), from: current.status.rawValue, action: Self.participle(action))
             }
             let record = try CharityRecord(row: try update(current, connection)[0])
             try AuditTrail.record(

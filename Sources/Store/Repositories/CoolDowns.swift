@@ -27,7 +27,7 @@ public struct CoolDowns: Sendable {
                 SELECT n.id FROM needs n JOIN households h ON h.id = n.household_id
                  WHERE n.id = $1 AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
                 """, [need, scope?.prefix] as [(any PostgresEncodable)?])
-            guard !found.isEmpty else { throw StoreError.notFound(entity: "need", id: String(need)) }
+            guard !found.isEmpty else { throw StoreError.notFound(entity: .need, id: String(need)) }
             let offers = try connection.query(
                 """
                 UPDATE matches SET cooldown_cleared_at = now(), cooldown_cleared_by = $3

@@ -140,7 +140,7 @@ public struct HouseholdRepository: Sendable {
             let current = try Self.lock(id, within: scope, on: connection)
             guard current.hasConsent else {
                 throw StoreError.invalidTransition(
-                    entity: "household", id: String(id),
+                    entity: .household, id: String(id),
                     from: current.consentGivenAt == nil ? "without consent" : "withdrawn",
                     action: "withdrawn from consent")
             }
@@ -174,7 +174,7 @@ public struct HouseholdRepository: Sendable {
              WHERE h.id = $1 AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
                FOR NO KEY UPDATE
             """, [id, scope?.prefix])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "household", id: String(id)) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .household, id: String(id)) }
         return try HouseholdRecord(row: row)
     }
 }

@@ -4,20 +4,13 @@ import Postgres
 /// What a write that carried an `Idempotency-Key` did: the entity it created or changed.
 /// A retry is answered by reading that entity again, as the caller may see it now.
 public struct IdempotencyOutcome: Sendable, Equatable {
-    /// The kinds of entity a keyed write can answer with.
-    public enum Entity: String, Sendable, CaseIterable {
-        case match, need, offer, household, charity
-        case matchRun = "match_run"
-        case weightPolicy = "weight_policy"
-    }
-
     /// nil when the write answers with no entity (feedback).
-    public var entity: Entity?
+    public var entity: EntityKind?
     public var id: Int64?
     /// Whether the write created the entity (rather than changing it).
     public var created: Bool
 
-    public init(entity: Entity?, id: Int64?, created: Bool) {
+    public init(entity: EntityKind?, id: Int64?, created: Bool) {
         self.entity = entity
         self.id = id
         self.created = created
@@ -120,7 +113,7 @@ public struct IdempotencyKeys: Sendable {
         guard try row.decode(Data.self, "request_hash") == claim.requestHash else { return .reusedForAnotherRequest }
         return .replay(
             IdempotencyOutcome(
-                entity: try row.decode(String?.self, "outcome_entity").flatMap(IdempotencyOutcome.Entity.init),
+                entity: try row.decode(String?.self, "outcome_entity").flatMap(EntityKind.init),
                 id: try row.decode(Int64?.self, "outcome_id"), created: try row.decode(Bool.self, "outcome_created")))
     }
 

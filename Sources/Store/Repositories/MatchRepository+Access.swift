@@ -43,7 +43,7 @@ extension MatchRepository {
         return try await client.withTransaction { connection in
             // Out of reach reads as missing before anything else is judged.
             guard try Self.lockedMatch(id, within: .reach(of: principal), on: connection) != nil else {
-                throw StoreError.notFound(entity: "match", id: String(id))
+                throw StoreError.notFound(entity: .match, id: String(id))
             }
             let note = try DecisionReasons.validated(
                 code: reasonCode, note: note, allowed: DecisionReasons.codes(for: transition),
@@ -86,12 +86,13 @@ extension MatchRepository {
     static func requireCharityInGoodStanding(for match: MatchRecord, on connection: PostgresConnection) throws {
         let rows = try connection.query(
             """
-            SELECT ch.id, ch.status = 'active' OR (ch.status = 'banned' AND ch.banned_until <= now()) AS active,
+            SELECT ch.id,
+                   ch.status = 'active' OR (ch.status = 'banned' AND coalesce(ch.banned_until <= now(), false)) AS active,
                    h.region_code LIKE ANY (charity_suspension_patterns(ch.id)) AS suspended_here
               FROM offers o JOIN charities ch ON ch.id = o.charity_id, needs n JOIN households h ON h.id = n.household_id
              WHERE o.id = $1 AND n.id = $2
             """, [match.offerID, match.needID])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "match", id: String(match.id)) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .match, id: String(match.id)) }
         guard try row.decode(Bool.self, "active"), !(try row.decode(Bool.self, "suspended_here")) else {
             throw StoreError.conflict(
                 "charity \(try row.decode(Int64.self, "id")) is suspended or banned where this household lives; "

@@ -39,12 +39,12 @@ extension MatchRepository {
                 SELECT n.id FROM needs n JOIN households h ON h.id = n.household_id
                  WHERE n.id = $1 AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%') FOR UPDATE OF n
                 """, [needID, scope?.prefix])
-            guard !locked.isEmpty else { throw StoreError.notFound(entity: "need", id: String(needID)) }
+            guard !locked.isEmpty else { throw StoreError.notFound(entity: .need, id: String(needID)) }
             let offer = try connection.query(
                 "SELECT \(OfferRecord.columns) FROM offers o WHERE o.id = $1", [offerID]
             ).first.map(OfferRecord.init(row:))
             guard let offer, offer.isVisible(within: scope) else {
-                throw StoreError.notFound(entity: "offer", id: String(offerID))
+                throw StoreError.notFound(entity: .offer, id: String(offerID))
             }
             guard offer.status == .open else { throw StoreError.ineligible(reasons: ["offer_not_open"]) }
             let judged = try NeedEvaluation(

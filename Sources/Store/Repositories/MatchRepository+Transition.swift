@@ -21,11 +21,11 @@ extension MatchRepository {
         reasonCode: String?, note: String?, holds: HoldPolicy, reach: MatchFilter = MatchFilter()
     ) throws -> MatchRecord {
         guard let current = try lockedMatch(id, within: reach, on: connection) else {
-            throw StoreError.notFound(entity: "match", id: String(id))
+            throw StoreError.notFound(entity: .match, id: String(id))
         }
         guard transition.sources.contains(current.status) else {
             throw StoreError.invalidTransition(
-                entity: "match", id: String(id), from: current.status.rawValue, action: transition.participle)
+                entity: .match, id: String(id), from: current.status.rawValue, action: transition.participle)
         }
         let target = transition.target
         if transition == .approve || transition == .accept {
@@ -50,7 +50,7 @@ extension MatchRepository {
             """,
             [id, target.rawValue, actor.userID, reasonCode, note, holds.hours(in: target)]
         )
-        guard let updatedRow = updated.first else { throw StoreError.notFound(entity: "match", id: String(id)) }
+        guard let updatedRow = updated.first else { throw StoreError.notFound(entity: .match, id: String(id)) }
         let record = try MatchRecord(row: updatedRow)
         if transition == .deliver {
             try recordDelivery(of: record, on: connection, by: actor)
@@ -77,7 +77,7 @@ extension MatchRepository {
              WHERE n.id = $1
             """,
             [need])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "need", id: String(need)) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .need, id: String(need)) }
         let status = try row.decode(String.self, "status")
         guard status == "open" || status == "matched" else {
             throw StoreError.conflict("need \(need) is \(status); its matches can no longer go ahead")
@@ -103,7 +103,7 @@ extension MatchRepository {
             [
                 offer
             ])
-        guard let row = state.first else { throw StoreError.notFound(entity: "offer", id: String(offer)) }
+        guard let row = state.first else { throw StoreError.notFound(entity: .offer, id: String(offer)) }
         let status = try row.decode(String.self, "status")
         guard status == "open" else {
             throw StoreError.conflict("offer \(offer) is \(status); only an open offer can take on matches")

@@ -93,12 +93,12 @@ public struct MatchRepository: Sendable {
         try await client.withTransaction { connection in
             try idempotency?.begin(on: connection)
             guard let row = try connection.query("SELECT status FROM matches WHERE id = $1", [id]).first else {
-                throw StoreError.notFound(entity: "match", id: String(id))
+                throw StoreError.notFound(entity: .match, id: String(id))
             }
             let status = try row.decodeCode(MatchStatus.self, "status")
             guard status == .delivered else {
                 throw StoreError.invalidTransition(
-                    entity: "match", id: String(id), from: status.rawValue, action: "given feedback")
+                    entity: .match, id: String(id), from: status.rawValue, action: "given feedback")
             }
             do {
                 try connection.query(

@@ -96,10 +96,10 @@ public struct NeedRepository: Sendable {
         let today = self.today()
         return try await client.withTransaction { connection in
             let current = try Self.lock(id, within: scope, on: connection)
-            try checkVersion(ifVersion, current: current.version, entity: "need", id: id)
+            try checkVersion(ifVersion, current: current.version, entity: .need, id: id)
             guard current.status == .open else {
                 throw StoreError.invalidTransition(
-                    entity: "need", id: String(id), from: current.status.rawValue, action: "updated")
+                    entity: .need, id: String(id), from: current.status.rawValue, action: "updated")
             }
             let category = try CategoryRepository.category(
                 id: current.categoryID, field: "category_id", on: connection)
@@ -150,7 +150,7 @@ public struct NeedRepository: Sendable {
             let current = try Self.lock(id, within: scope, on: connection)
             guard current.status == .open || current.status == .matched else {
                 throw StoreError.invalidTransition(
-                    entity: "need", id: String(id), from: current.status.rawValue, action: "cancelled")
+                    entity: .need, id: String(id), from: current.status.rawValue, action: "cancelled")
             }
             let cancelled = try MatchRepository.cancelLiveMatches(
                 ofNeed: id, reasonCode: "need_cancelled", on: connection, by: actor)
@@ -185,7 +185,7 @@ public struct NeedRepository: Sendable {
              WHERE n.id = $1 AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
                FOR NO KEY UPDATE OF n
             """, [id, scope?.prefix])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "need", id: String(id)) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .need, id: String(id)) }
         return try NeedRecord(row: row)
     }
 

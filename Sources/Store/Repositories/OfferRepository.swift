@@ -25,7 +25,7 @@ public struct OfferRepository: Sendable {
             try idempotency?.begin(on: connection)
             let standing = try connection.query("SELECT status FROM charities WHERE id = $1 FOR KEY SHARE", [charity])
             guard let status = try standing.first?.decode(String.self, "status") else {
-                throw StoreError.notFound(entity: "charity", id: String(charity))
+                throw StoreError.notFound(entity: .charity, id: String(charity))
             }
             guard status == CharityStatus.active.rawValue else {
                 throw StoreError.conflict("charity \(charity) is \(status); only an active charity can post offers")
@@ -93,9 +93,9 @@ public struct OfferRepository: Sendable {
     ) async throws -> OfferRecord {
         try await client.withTransaction { connection in
             let current = try Self.lock(id, charity: charity, on: connection)
-            try checkVersion(ifVersion, current: current.version, entity: "offer", id: id)
+            try checkVersion(ifVersion, current: current.version, entity: .offer, id: id)
             guard current.status != .closed else {
-                throw StoreError.invalidTransition(entity: "offer", id: String(id), from: "closed", action: "updated")
+                throw StoreError.invalidTransition(entity: .offer, id: String(id), from: "closed", action: "updated")
             }
             let category = try CategoryRepository.category(
                 id: current.categoryID, field: "category_id", on: connection)
@@ -160,7 +160,7 @@ public struct OfferRepository: Sendable {
             let current = try Self.lock(id, charity: charity, on: connection)
             guard allowed.contains(current.status) else {
                 throw StoreError.invalidTransition(
-                    entity: "offer", id: String(id), from: current.status.rawValue, action: "\(action)d")
+                    entity: .offer, id: String(id), from: current.status.rawValue, action: "\(action)d")
             }
             let rows = try connection.query(
                 """
@@ -182,7 +182,7 @@ public struct OfferRepository: Sendable {
             SELECT \(OfferRecord.columns) FROM offers o
              WHERE o.id = $1 AND ($2::bigint IS NULL OR o.charity_id = $2::bigint) FOR UPDATE
             """, [id, charity])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "offer", id: String(id)) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .offer, id: String(id)) }
         return try OfferRecord(row: row)
     }
 

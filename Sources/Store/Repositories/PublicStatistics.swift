@@ -36,7 +36,7 @@ public struct PublicStatistics: Sendable {
         let code = region.prefix + String(repeating: "0", count: 12 - region.prefix.count)
         return try await client.withTransaction(isolation: .repeatableRead) { connection in
             let place = try connection.query("SELECT name, now() AS at FROM regions WHERE code = $1", [code])
-            guard let row = place.first else { throw StoreError.notFound(entity: "region", id: region.prefix) }
+            guard let row = place.first else { throw StoreError.notFound(entity: .region, id: region.prefix) }
             let (total, byCategory) = try Self.needFigures(in: region, on: connection)
             return PublicStats(
                 region: region.prefix, regionName: try row.decode(String.self, "name"),

@@ -16,7 +16,7 @@ func mappingViolations<T>(_ errors: [String: StoreError], _ body: () throws -> T
 }
 
 /// Checks an `If-Match` style version against the stored one.
-func checkVersion(_ expected: Int?, current: Int, entity: String, id: Int64) throws(StoreError) {
+func checkVersion(_ expected: Int?, current: Int, entity: EntityKind, id: Int64) throws(StoreError) {
     if let expected, expected != current {
         throw .versionMismatch(entity: entity, id: String(id), current: current)
     }

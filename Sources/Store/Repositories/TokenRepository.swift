@@ -83,7 +83,7 @@ public struct TokenRepository: Sendable {
         let hash = Self.hash(plaintext)
         return try await client.withTransaction { connection in
             let users = try connection.query("SELECT disabled_at FROM users WHERE id = $1 FOR KEY SHARE", [user])
-            guard let row = users.first else { throw StoreError.notFound(entity: "user", id: String(user)) }
+            guard let row = users.first else { throw StoreError.notFound(entity: .user, id: String(user)) }
             guard try row.decode(Date?.self, "disabled_at") == nil else {
                 throw StoreError.conflict("user \(user) is disabled; it cannot be given tokens")
             }
@@ -143,9 +143,9 @@ public struct TokenRepository: Sendable {
                 SELECT revoked_at FROM api_tokens WHERE id = $1 AND ($2::bigint IS NULL OR user_id = $2::bigint)
                    FOR UPDATE
                 """, [id, user])
-            guard let row = rows.first else { throw StoreError.notFound(entity: "token", id: String(id)) }
+            guard let row = rows.first else { throw StoreError.notFound(entity: .apiToken, id: String(id)) }
             guard try row.decode(Date?.self, "revoked_at") == nil else {
-                throw StoreError.invalidTransition(entity: "token", id: String(id), from: "revoked", action: "revoked")
+                throw StoreError.invalidTransition(entity: .apiToken, id: String(id), from: "revoked", action: "revoked")
             }
             let updated = try connection.query(
                 "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 RETURNING \(TokenRecord.columns)", [id])

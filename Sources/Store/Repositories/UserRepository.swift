@@ -133,9 +133,9 @@ public struct UserRepository: Sendable {
     public func disable(user id: Int64, by actor: Actor) async throws -> UserRecord {
         try await client.withTransaction { connection in
             let rows = try connection.query("SELECT disabled_at FROM users WHERE id = $1 FOR UPDATE", [id])
-            guard let row = rows.first else { throw StoreError.notFound(entity: "user", id: String(id)) }
+            guard let row = rows.first else { throw StoreError.notFound(entity: .user, id: String(id)) }
             guard try row.decode(Date?.self, "disabled_at") == nil else {
-                throw StoreError.invalidTransition(entity: "user", id: String(id), from: "disabled", action: "disabled")
+                throw StoreError.invalidTransition(entity: .user, id: String(id), from: "disabled", action: "disabled")
             }
             let updated = try connection.query(
                 "UPDATE users SET disabled_at = now() WHERE id = $1 RETURNING \(UserRecord.columns)", [id])

@@ -130,7 +130,7 @@ public struct WeightPolicyRepository: Sendable {
              ORDER BY length(region_prefix) DESC LIMIT 1
             """,
             [name, region?.digits ?? ""])
-        guard let row = rows.first else { throw StoreError.notFound(entity: "weight policy", id: name) }
+        guard let row = rows.first else { throw StoreError.notFound(entity: .weightPolicy, id: name) }
         return try stored(from: row)
     }
 

@@ -94,7 +94,7 @@ struct NeedEvaluation: Sendable {
             SELECT \(NeedRecord.columns) FROM needs n JOIN households h ON h.id = n.household_id
              WHERE n.id = $1 AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
             """, [id, scope?.prefix])
-        guard let recordRow = records.first else { throw StoreError.notFound(entity: "need", id: String(id)) }
+        guard let recordRow = records.first else { throw StoreError.notFound(entity: .need, id: String(id)) }
         record = try NeedRecord(row: recordRow)
         let row = try connection.query(
             """

@@ -94,7 +94,7 @@ public struct MatchingRuns: Sendable {
         try connection.executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ")
         guard
             try connection.query("SELECT 1 FROM regions WHERE code = $1", [request.region.digits]).first != nil
-        else { throw StoreError.notFound(entity: "region", id: request.region.digits) }
+        else { throw StoreError.notFound(entity: .region, id: request.region.digits) }
         if !request.dryRun { try lock(scope: request.region.scope, on: connection) }
         let stored =
             try request.trialPolicy.map {
