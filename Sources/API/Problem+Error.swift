@@ -56,7 +56,7 @@ extension Problem {
 extension PostgresError {
     /// Errors that mean "no database right now" rather than "this request is wrong".
     var meansDatabaseUnavailable: Bool {
-        [.connectionFailed, .connectionClosed, .poolAcquireTimeout, .poolShutDown].contains(code)
+        [.connectionFailed, .connectionClosed, .timedOut, .poolAcquireTimeout, .poolShutDown].contains(code)
             || sqlState?.rawValue.hasPrefix("08") == true || sqlState?.rawValue == "57P01"
             || sqlState?.rawValue == "57P03"
     }
