@@ -62,22 +62,6 @@ public final class PostgresConnection: @unchecked Sendable {
         return connection
     }
 
-    /// Runs `body` with another statement timeout (`nil`: none), for work known to be long,
-    /// such as a bulk load; the connection's own timeout is back afterwards.
-    public func withStatementTimeout<T>(
-        _ timeout: Duration?, _ body: (PostgresConnection) throws -> T
-    ) throws -> T {
-        let previous = statementTimeout
-        try executeScript("SET statement_timeout TO \(Self.milliseconds(timeout))")
-        statementTimeout = timeout
-        defer {
-            statementTimeout = previous
-            // In an aborted transaction this fails, and the rollback undoes the SET anyway.
-            try? executeScript("SET statement_timeout TO \(Self.milliseconds(previous))")
-        }
-        return try body(self)
-    }
-
     /// `statement_timeout` in milliseconds, 0 meaning none.
     private static func milliseconds(_ duration: Duration?) -> Int64 {
         guard let duration else { return 0 }
