@@ -37,6 +37,11 @@ def request_me(port, token, timeout=30.0):
     return status, time.monotonic() - started
 
 
+def compact(record):
+    """One JSON line without spaces, as scripts/bench greps it."""
+    return json.dumps(record, separators=(",", ":"))
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, int(len(ordered) * fraction) - 1))]
@@ -93,7 +98,7 @@ def half_open(port, count, token, requests):
             failures += 1
     stop.set()
     holder.join()
-    print(json.dumps({
+    print(compact({
         "bench": "half-open", "held": count, "requests": requests, "failed": failures,
         "reopened": held["reopened"], "p50_ms": round(percentile(latencies, 0.50), 3) if latencies else None,
         "p99_ms": round(percentile(latencies, 0.99), 3) if latencies else None,
@@ -114,7 +119,7 @@ def stalled(port, token, callers):
     statuses = {}
     for status, _ in answers:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
-    print(json.dumps({
+    print(compact({
         "bench": "stalled", "callers": callers, "statuses": statuses,
         "slowest_s": round(max(seconds for _, seconds in answers), 3),
         "median_s": round(percentile([seconds for _, seconds in answers], 0.5), 3),
@@ -134,7 +139,7 @@ def bad_csv(path, size):
             out.write(line)
             written += len(line.encode("utf-8"))
             row += 1
-    print(json.dumps({"bench": "bad-csv", "bytes": written, "rows": row}))
+    print(compact({"bench": "bad-csv", "bytes": written, "rows": row}))
 
 
 if __name__ == "__main__":
