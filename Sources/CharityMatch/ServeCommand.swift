@@ -58,9 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try CommandLogger.make(label: "charity-match.serve")
         let port = try resolvedPort()
-        let settings = try ServeSettings(self)
-        try OpenFileLimit.raise(
-            httpConnections: settings.limits.maxConnections, databaseConnections: database.poolSize)
+        var settings = try ServeSettings(self)
+        let cap = try OpenFileLimit.fit(settings, databaseConnections: database.poolSize)
+        if cap < settings.limits.maxConnections {
+            logger.notice("the open-file limit allows \(cap) connections; serving with --max-connections \(cap)")
+            settings.limits.maxConnections = cap
+        }
         let sealer = try IDNumberSealer.fromEnvironment()
         let client = try database.makeClient(
             logger: logger, acquireTimeout: settings.acquireTimeout, statementTimeout: settings.statementTimeout)

@@ -15,8 +15,12 @@ struct ServeSettings {
     var limits: ConnectionLimits
     var statementTimeout: Duration
     var acquireTimeout: Duration
+    /// False when the connection cap is the default, which may shrink to fit the open-file limit.
+    var isConnectionCapExplicit: Bool
 
     init(_ command: ServeCommand) throws {
+        isConnectionCapExplicit =
+            command.maxConnections != nil || ProcessInfo.processInfo.environment["MAX_CONNECTIONS"] != nil
         let connections = try Self.setting(
             "--max-connections", "MAX_CONNECTIONS", flag: command.maxConnections.map(Double.init), default: 1_000,
             range: 1...100_000, whole: true)
@@ -62,30 +66,41 @@ struct ServeSettings {
 /// The process's open-file limit, which every connection (HTTP and database) counts against.
 ///
 /// A server that runs out of descriptors cannot accept and spins on the failing accept, so
-/// `serve` raises its soft limit as far as the hard limit allows and refuses to start when
-/// even that cannot hold the connection cap.
+/// `serve` raises its soft limit as far as the hard limit allows, and keeps the connection
+/// cap below it: a cap given explicitly that does not fit stops the server; the default
+/// shrinks to fit.
 enum OpenFileLimit {
     /// Descriptors kept for files, the listening socket, logs and libraries.
     static let reserve = 64
 
-    static func raise(httpConnections: Int, databaseConnections: Int) throws {
+    /// The connection cap to serve with, after raising the limit as far as it goes.
+    static func fit(_ settings: ServeSettings, databaseConnections: Int) throws -> Int {
+        let wanted = settings.limits.maxConnections
+        let available = raise(toHold: wanted + databaseConnections + reserve) - databaseConnections - reserve
+        if available >= wanted { return wanted }
+        guard !settings.isConnectionCapExplicit, available >= 16 else {
+            throw ValidationError(
+                "--max-connections \(wanted) needs \(wanted + databaseConnections + reserve) open files with the"
+                    + " database pool, but the limit is \(available + databaseConnections + reserve) (ulimit -n);"
+                    + " lower it or raise the limit")
+        }
+        return available
+    }
+
+    /// Raises the soft limit towards `needed` (at most the hard limit); returns the new soft limit.
+    private static func raise(toHold needed: Int) -> Int {
         #if canImport(Glibc)
             let resource = Int32(RLIMIT_NOFILE.rawValue)
         #else
             let resource = RLIMIT_NOFILE
         #endif
         var limit = rlimit()
-        guard getrlimit(resource, &limit) == 0 else { return }
-        let needed = rlim_t(httpConnections + databaseConnections + reserve)
-        if limit.rlim_cur < needed {
-            limit.rlim_cur = min(needed, limit.rlim_max)
+        guard getrlimit(resource, &limit) == 0 else { return needed }
+        if limit.rlim_cur < rlim_t(needed) {
+            limit.rlim_cur = min(rlim_t(needed), limit.rlim_max)
             _ = setrlimit(resource, &limit)
             _ = getrlimit(resource, &limit)
         }
-        guard limit.rlim_cur >= needed else {
-            throw ValidationError(
-                "--max-connections \(httpConnections) needs \(needed) open files with the database pool,"
-                    + " but the limit is \(limit.rlim_cur) (ulimit -n); lower it or raise the limit")
-        }
+        return Int(clamping: limit.rlim_cur)
     }
 }
