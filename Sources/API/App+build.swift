@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Store
 
@@ -35,15 +36,18 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
 }
 
 /// The HTTP application `charity-match serve` runs: the router above plus whatever
-/// `addRoutes` mounts beside `/v1` (the dashboard), the connection pool and the maintenance
-/// sweep as services, shut down together on SIGTERM or SIGINT.
+/// `addRoutes` mounts beside `/v1` (the dashboard), served over HTTP/1.1 within `limits`
+/// (open connections, header and idle timeouts), with the connection pool and the
+/// maintenance sweep as services, shut down together on SIGTERM or SIGINT.
 public func buildApplication(
-    services: APIServices, configuration: ApplicationConfiguration, logger: Logger,
+    services: APIServices, configuration: ApplicationConfiguration, limits: ConnectionLimits = ConnectionLimits(),
+    logger: Logger,
     addRoutes: (Router<APIRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(services: services, logger: logger)
     addRoutes(router)
-    var application = Application(router: router, configuration: configuration, logger: logger)
+    let server = HTTPServerBuilder.bounded(limits, connections: OpenConnections(limit: limits.maxConnections))
+    var application = Application(router: router, server: server, configuration: configuration, logger: logger)
     application.addServices(services.store, MaintenanceService(services: services, logger: logger))
     return application
 }

@@ -73,7 +73,7 @@ struct BenchCommand: AsyncParsableCommand {
             await client.shutdown()
             print(
                 #"{"bench":"round-trips","statement":"\#(statement.rawValue)","callers":\#(callers),"#
-                    + #""connections":\#(database.maxConnections),"statements":\#(total),"#
+                    + #""connections":\#(database.poolSize),"statements":\#(total),"#
                     + #""seconds":\#(elapsed),"per_second":\#(Double(total) / elapsed)}"#
             )
         }

@@ -9,12 +9,12 @@ struct DatabaseOptions: ParsableArguments {
         name: .customLong("database-url"), help: "libpq connection string or postgres:// URL (default: $DATABASE_URL).")
     var databaseURL: String?
 
-    @Option(help: "Connections in the pool (1–64).")
-    var maxConnections = 4
+    @Option(help: "Database connections in the pool (1–64).")
+    var poolSize = 4
 
     func validate() throws {
-        guard (1...64).contains(maxConnections) else {
-            throw ValidationError("--max-connections must be between 1 and 64, got \(maxConnections)")
+        guard (1...64).contains(poolSize) else {
+            throw ValidationError("--pool-size must be between 1 and 64, got \(poolSize)")
         }
     }
 
@@ -33,10 +33,15 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    func makeClient(logger: Logger) throws -> PostgresClient {
+    /// The pool; `acquireTimeout` and `statementTimeout` as `serve` sets them (the other
+    /// commands wait as long as their work takes).
+    func makeClient(
+        logger: Logger, acquireTimeout: Duration = .seconds(10), statementTimeout: Duration? = nil
+    ) throws -> PostgresClient {
         PostgresClient(
             configuration: try configuration(),
-            options: .init(maxConnections: maxConnections),
+            options: .init(
+                maxConnections: poolSize, acquireTimeout: acquireTimeout, statementTimeout: statementTimeout),
             logger: logger
         )
     }

@@ -26,8 +26,9 @@ struct ImportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let sealer = try IDNumberSealer.fromEnvironment()
-            try await file.run(database: database, label: "charity-match.import.households") { importer, csv, options in
-                try await importer.importHouseholds(csv: csv, sealer: sealer, options: options)
+            try await file.run(database: database, label: "charity-match.import.households") {
+                importer, pieces, options in
+                try await importer.importHouseholds(reading: pieces, sealer: sealer, options: options)
             }
         }
     }
@@ -40,8 +41,8 @@ struct ImportCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            try await file.run(database: database, label: "charity-match.import.needs") { importer, csv, options in
-                try await importer.importNeeds(csv: csv, options: options)
+            try await file.run(database: database, label: "charity-match.import.needs") { importer, pieces, options in
+                try await importer.importNeeds(reading: pieces, options: options)
             }
         }
     }
@@ -70,18 +71,24 @@ struct ImportFileOptions: ParsableArguments {
     func run(
         database: DatabaseOptions,
         label: String,
-        _ perform: (RosterImporter, [UInt8], RosterImporter.Options) async throws -> ImportReport
+        _ perform: (RosterImporter, RosterImporter.Pieces, RosterImporter.Options) async throws -> ImportReport
     ) async throws {
         let logger = try CommandLogger.make(label: label)
-        guard let data = FileManager.default.contents(atPath: file) else {
+        guard let handle = FileHandle(forReadingAtPath: file) else {
             throw ValidationError("cannot read \(file)")
+        }
+        defer { try? handle.close() }
+        // The file is read and checked a megabyte at a time, never held whole.
+        let pieces: RosterImporter.Pieces = {
+            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return Array(data)
         }
         let options = RosterImporter.Options(
             mode: partial ? .partial : .allOrNothing, scope: region.flatMap { RegionScope(prefix: $0) })
         let client = try database.makeClient(logger: logger)
         let report: ImportReport
         do {
-            report = try await perform(RosterImporter(client: client, logger: logger), Array(data), options)
+            report = try await perform(RosterImporter(client: client, logger: logger), pieces, options)
             await client.shutdown()
         } catch {
             await client.shutdown()
@@ -96,16 +103,19 @@ struct ImportFileOptions: ParsableArguments {
             let column = problem.column.map { "column \($0): " } ?? ""
             return "\(file):\(problem.line): \(column)\(problem.reason)"
         }
+        if report.problemCount > report.problems.count {
+            lines.append("\(file): only the first \(report.problems.count) problems are listed above")
+        }
         let counts = "\(report.rowsRead) \(report.kind) row(s) read, \(report.imported) imported"
         if report.isComplete {
             lines.append("\(file): \(counts)")
         } else if report.mode == .partial {
             lines.append(
-                "\(file): \(counts); \(report.problems.count) problem(s) above; the rows with problems were not imported"
+                "\(file): \(counts); \(report.problemCount) problem(s); the rows with problems were not imported"
             )
         } else {
             lines.append(
-                "\(file): \(counts); \(report.problems.count) problem(s) above, so nothing was imported"
+                "\(file): \(counts); \(report.problemCount) problem(s), so nothing was imported"
                     + " (fix them and import the file again, or pass --partial to import the valid rows)")
         }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))

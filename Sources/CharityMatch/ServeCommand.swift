@@ -14,7 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the /v1 API and the dashboard (/dashboard) over HTTP.",
         discussion: """
             Settings come from flags, then the environment: DATABASE_URL, PORT, ID_PEPPER (the HMAC key of ID \
-            numbers: the same one imports used), LOG_LEVEL. SIGINT or SIGTERM stops the server gracefully.
+            numbers: the same one imports used), LOG_LEVEL, MAX_CONNECTIONS, HEADER_TIMEOUT, IDLE_TIMEOUT, \
+            STATEMENT_TIMEOUT, ACQUIRE_TIMEOUT (timeouts in seconds). SIGINT or SIGTERM stops the server gracefully.
             """
     )
 
@@ -27,6 +28,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests per second allowed per caller (token or address); 0 turns the limit off.")
     var rateLimit: Double = 50
 
+    @Option(help: "Open HTTP connections at most (default: $MAX_CONNECTIONS, else 1000).")
+    var maxConnections: Int?
+
+    @Option(help: "Seconds for a request's head to arrive, also the keep-alive idle time (default 10).")
+    var headerTimeout: Double?
+
+    @Option(help: "Seconds without traffic while a request body is read (default 60).")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds one database statement may run (default 2).")
+    var statementTimeout: Double?
+
+    @Option(help: "Seconds to wait for a database connection (default 2).")
+    var acquireTimeout: Double?
+
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -36,13 +52,21 @@ struct ServeCommand: AsyncParsableCommand {
         guard rateLimit >= 0, rateLimit.isFinite else {
             throw ValidationError("--rate-limit must be 0 or more requests per second")
         }
+        _ = try ServeSettings(self)
     }
 
     func run() async throws {
         let logger = try CommandLogger.make(label: "charity-match.serve")
         let port = try resolvedPort()
+        var settings = try ServeSettings(self)
+        let cap = try OpenFileLimit.fit(settings, databaseConnections: database.poolSize)
+        if cap < settings.limits.maxConnections {
+            logger.notice("the open-file limit allows \(cap) connections; serving with --max-connections \(cap)")
+            settings.limits.maxConnections = cap
+        }
         let sealer = try IDNumberSealer.fromEnvironment()
-        let client = try database.makeClient(logger: logger)
+        let client = try database.makeClient(
+            logger: logger, acquireTimeout: settings.acquireTimeout, statementTimeout: settings.statementTimeout)
         let store = Database(client: client, sealer: sealer)
         let services: APIServices
         let dashboard: DashboardController<APIRequestContext>
@@ -56,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let application = buildApplication(
             services: services, configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            logger: logger
+            limits: settings.limits, logger: logger
         ) { router in
             router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/dashboard"]) }
             dashboard.addRoutes(to: router.group("dashboard"))

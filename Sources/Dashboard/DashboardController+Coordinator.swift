@@ -40,7 +40,8 @@ extension DashboardController {
                 "refused.capacity",
                 ["offer": String(offer), "requested": String(requested), "remaining": String(remaining)])
         case .invalidTransition(let entity, let id, let from, _):
-            return text("refused.state", ["id": id, "status": texts[entity.rawValue + "." + from] ?? texts[from] ?? from])
+            return text(
+                "refused.state", ["id": id, "status": texts[entity.rawValue + "." + from] ?? texts[from] ?? from])
         case .notFound(_, let id):
             return text("refused.missing", ["id": id])
         case .conflict(let reason):

@@ -14,12 +14,20 @@ public final class PostgresClient: Service, Sendable {
     public struct Options: Sendable {
         /// Connections (and threads) at most; at least 1.
         public var maxConnections: Int
-        /// How long a caller waits for a free connection before ``PostgresError/Code/poolAcquireTimeout``.
+        /// How long a caller waits for a connection, a free one or a newly opened one, before
+        /// ``PostgresError/Code/poolAcquireTimeout`` (or ``PostgresError/Code/timedOut`` when
+        /// the server does not finish opening it in time).
         public var acquireTimeout: Duration
+        /// How long one statement may run (`nil`: no limit). The server ends a slower one; a
+        /// server that does not answer at all is given up on shortly after, the statement
+        /// cancelled and the connection discarded, so a hung database cannot hold callers.
+        public var statementTimeout: Duration?
 
-        public init(maxConnections: Int = 4, acquireTimeout: Duration = .seconds(10)) {
+        public init(maxConnections: Int = 4, acquireTimeout: Duration = .seconds(10), statementTimeout: Duration? = nil)
+        {
             self.maxConnections = max(1, maxConnections)
             self.acquireTimeout = acquireTimeout
+            self.statementTimeout = statementTimeout
         }
     }
 
@@ -66,9 +74,10 @@ public final class PostgresClient: Service, Sendable {
     ) async throws -> T {
         // Each stale connection met is discarded, so after as many attempts as the pool
         // holds connections the next lease is a fresh one.
+        let deadline = ContinuousClock.now + options.acquireTimeout
         for _ in 0...options.maxConnections {
             do {
-                return try await lend(try await reserve(), to: body)
+                return try await lend(try await reserve(by: deadline), deadline: deadline, to: body)
             } catch is StaleConnection {
                 continue
             }
@@ -84,12 +93,13 @@ public final class PostgresClient: Service, Sendable {
     /// fresh connection (``StaleConnection``).
     private func lend<T: Sendable>(
         _ lease: Lease,
+        deadline: ContinuousClock.Instant,
         to body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         let holder = CancellationTarget()
         return try await withTaskCancellationHandler {
             try await threadPool.runIfActive { [self] in
-                let connection = try open(lease)
+                let connection = try open(lease, by: deadline)
                 holder.attach(connection)
                 defer { release(connection) }
                 do {
@@ -114,8 +124,9 @@ public final class PostgresClient: Service, Sendable {
     public func withReservedConnection<T: Sendable>(
         _ body: (ReservedConnection) async throws -> T
     ) async throws -> T {
-        let lease = try await reserve()
-        let connection = try await threadPool.runIfActive { [self] in try open(lease) }
+        let deadline = ContinuousClock.now + options.acquireTimeout
+        let lease = try await reserve(by: deadline)
+        let connection = try await threadPool.runIfActive { [self] in try open(lease, by: deadline) }
         let reserved = ReservedConnection(connection: connection, threadPool: threadPool)
         do {
             let result = try await body(reserved)
@@ -141,7 +152,7 @@ public final class PostgresClient: Service, Sendable {
 
     // MARK: - Pool state
 
-    private func reserve() async throws -> Lease {
+    private func reserve(by deadline: ContinuousClock.Instant) async throws -> Lease {
         let id = state.withLock { state in
             state.nextWaiterID += 1
             return state.nextWaiterID
@@ -156,7 +167,6 @@ public final class PostgresClient: Service, Sendable {
                         state.open += 1
                         return .success(.slot)
                     }
-                    let deadline = ContinuousClock.now + options.acquireTimeout
                     state.waiters.append(Waiter(id: id, deadline: deadline, continuation: continuation))
                     if !state.isReaping {
                         state.isReaping = true
@@ -203,8 +213,9 @@ public final class PostgresClient: Service, Sendable {
         waiter?.continuation.resume(throwing: error)
     }
 
-    /// Runs on the thread pool: turns a lease into a usable connection.
-    private func open(_ lease: Lease) throws -> PostgresConnection {
+    /// Runs on the thread pool: turns a lease into a usable connection, opening a new one
+    /// only until the caller's acquire deadline.
+    private func open(_ lease: Lease, by deadline: ContinuousClock.Instant) throws -> PostgresConnection {
         if case .connection(let connection) = lease {
             if connection.isAlive {
                 connection.startLease()
@@ -213,7 +224,8 @@ public final class PostgresClient: Service, Sendable {
             logger.info("postgres: discarding a pooled connection whose server side closed")
         }
         do {
-            let connection = try PostgresConnection.connect(configuration, logger: logger)
+            let connection = try PostgresConnection.connect(
+                configuration, by: deadline, statementTimeout: options.statementTimeout, logger: logger)
             connection.startLease()
             return connection
         } catch {

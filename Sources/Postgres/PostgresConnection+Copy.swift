@@ -28,6 +28,7 @@ extension PostgresConnection {
         try checkNotCancelled()
         guard PQsendQuery(handle, sql) == 1 else { throw connectionError() }
         cancelIfRequested()
+        try awaitResult(by: statementDeadline())
         guard let start = PQgetResult(handle) else {
             throw PostgresError(code: .protocolViolation, reason: "the server returned no result")
         }

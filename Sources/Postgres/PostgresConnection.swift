@@ -21,6 +21,11 @@ public final class PostgresConnection: @unchecked Sendable {
     private let noticeSink: NoticeSink
     private let password: String?
     private let cancelRequested = Atomic<Bool>(false)
+    /// Set when this side gave up waiting for the server: the connection is never used again.
+    private let abandoned = Atomic<Bool>(false)
+    private let cancelInFlight = Atomic<Bool>(false)
+    /// The current statement timeout; only the thread using the connection touches it.
+    private(set) var statementTimeout: Duration?
     /// Set when the server said the session is over (SQLSTATE class 57P), which libpq may
     /// not have noticed yet; only the thread using the connection touches it.
     private var serverEndedSession = false
@@ -36,30 +41,32 @@ public final class PostgresConnection: @unchecked Sendable {
     /// the generic plan PostgreSQL would switch to after five runs cannot see through
     /// `LIKE $1 || '%'` or an optional filter, and a region-scoped match list went from
     /// under a millisecond to 16 ms with it.
+    ///
+    /// `deadline` bounds the whole opening (`nil`: libpq's own `connect_timeout`, if any);
+    /// `statementTimeout` bounds every statement: the server's `statement_timeout`, and a
+    /// little later this side gives up on a server that does not answer at all.
     public static func connect(
         _ configuration: ConnectionConfiguration,
+        by deadline: ContinuousClock.Instant? = nil,
+        statementTimeout: Duration? = nil,
         logger: Logger
     ) throws(PostgresError) -> PostgresConnection {
-        let parameters = configuration.connectParameters
-        let handle = withCStringArray(parameters.map(\.0)) { keywords in
-            withCStringArray(parameters.map(\.1)) { values in
-                PQconnectdbParams(keywords, values, 1)
-            }
-        }
-        guard let handle else {
-            throw PostgresError(code: .connectionFailed, reason: "libpq could not allocate a connection")
-        }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let message = Self.scrub(Self.lastError(of: handle), password: configuration.password)
-            PQfinish(handle)
-            throw PostgresError(code: .connectionFailed, reason: message)
-        }
+        let handle = try openHandle(configuration, by: deadline)
         let connection = PostgresConnection(handle: handle, password: configuration.password, logger: logger)
+        connection.statementTimeout = statementTimeout
         try connection.executeScript(
             "SET DateStyle TO 'ISO, YMD'; SET TimeZone TO 'UTC'; SET IntervalStyle TO 'iso_8601';"
                 + " SET extra_float_digits TO 3; SET plan_cache_mode TO force_custom_plan;"
+                + " SET statement_timeout TO \(Self.milliseconds(statementTimeout));"
         )
         return connection
+    }
+
+    /// `statement_timeout` in milliseconds, 0 meaning none.
+    private static func milliseconds(_ duration: Duration?) -> Int64 {
+        guard let duration else { return 0 }
+        let (seconds, attoseconds) = duration.components
+        return max(1, seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
     }
 
     private init(handle: OpaquePointer, password: String?, logger: Logger) {
@@ -83,7 +90,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// True while the connection is open and not inside a transaction, so the pool may lend
     /// it to the next caller.
     var isReusable: Bool {
-        !serverEndedSession && !noticeSink.sessionEnded && PQstatus(handle) == CONNECTION_OK
+        !abandoned.load(ordering: .sequentiallyConsistent) && !serverEndedSession && !noticeSink.sessionEnded
+            && PQstatus(handle) == CONNECTION_OK
             && PQtransactionStatus(handle) == PQTRANS_IDLE
     }
 
@@ -192,7 +200,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// started after this call is refused too, until ``resetCancellation()``.
     public func cancel() {
         cancelRequested.store(true, ordering: .sequentiallyConsistent)
-        sendCancel()
+        sendCancelInBackground()
     }
 
     func resetCancellation() {
@@ -210,6 +218,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Called before every statement is sent.
     func checkNotCancelled() throws(PostgresError) {
         statementsSinceLease += 1
+        if abandoned.load(ordering: .sequentiallyConsistent) {
+            throw PostgresError(code: .timedOut, reason: "the connection was abandoned after a timeout")
+        }
         if cancelRequested.load(ordering: .sequentiallyConsistent) {
             throw PostgresError(code: .cancelled, reason: "the task was cancelled")
         }
@@ -218,10 +229,24 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Closes the window between the check before sending and a cancel that arrived while
     /// the statement was being sent: the server ignores a cancel that comes before the query.
     func cancelIfRequested() {
-        if cancelRequested.load(ordering: .sequentiallyConsistent) { sendCancel() }
+        if cancelRequested.load(ordering: .sequentiallyConsistent) { sendCancelInBackground() }
     }
 
-    private func sendCancel() {
+    func markAbandoned() {
+        abandoned.store(true, ordering: .sequentiallyConsistent)
+    }
+
+    /// False when a cancel request for this connection is already on its way.
+    func beginCancelRequest() -> Bool {
+        cancelInFlight.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged
+    }
+
+    func endCancelRequest() {
+        cancelInFlight.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// Blocks until the server has read the cancel request (forever, if it is hung).
+    func sendCancelNow() {
         guard let cancelHandle else { return }
         var buffer = [CChar](repeating: 0, count: 256)
         if PQcancel(cancelHandle, &buffer, Int32(buffer.count)) == 0 {
@@ -234,7 +259,10 @@ public final class PostgresConnection: @unchecked Sendable {
     func lastResult() throws(PostgresError) -> PostgresResult {
         var last: PostgresResult?
         var firstError: PostgresError?
-        while let raw = PQgetResult(handle) {
+        let deadline = statementDeadline()
+        while true {
+            try awaitResult(by: deadline)
+            guard let raw = PQgetResult(handle) else { break }
             let result = PostgresResult(raw)
             switch PQresultStatus(raw) {
             case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
@@ -263,6 +291,8 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         if cancelled {
             code = .cancelled
+        } else if state == .queryCanceled {
+            code = .timedOut
         } else if serverEndedSession || PQstatus(handle) != CONNECTION_OK {
             code = .connectionClosed
         } else {

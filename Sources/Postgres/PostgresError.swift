@@ -17,6 +17,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
             case encoding
             case copyFailed
             case cancelled
+            case timedOut
             case poolAcquireTimeout
             case poolShutDown
             case transactionRetriesExhausted
@@ -41,6 +42,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public static let copyFailed = Code(base: .copyFailed)
         /// The statement was cancelled because its task was cancelled.
         public static let cancelled = Code(base: .cancelled)
+        /// The server did not answer within the statement timeout (or the connection deadline),
+        /// or ended the statement at its `statement_timeout`.
+        public static let timedOut = Code(base: .timedOut)
         /// No pooled connection became free within the acquire timeout.
         public static let poolAcquireTimeout = Code(base: .poolAcquireTimeout)
         /// The pool has been shut down.

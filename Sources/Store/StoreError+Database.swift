@@ -23,7 +23,7 @@ extension PostgresError {
     /// connection failures (SQLSTATE class 08), administrator shutdown (57P01), the server
     /// starting up (57P03), and a statement cancelled by its deadline (57014).
     var meansDatabaseUnavailable: Bool {
-        [.connectionFailed, .connectionClosed, .poolAcquireTimeout, .poolShutDown].contains(code)
+        [.connectionFailed, .connectionClosed, .timedOut, .poolAcquireTimeout, .poolShutDown].contains(code)
             || sqlState?.rawValue.hasPrefix("08") == true
             || ["57P01", "57P03", "57014"].contains(sqlState?.rawValue)
     }

@@ -43,7 +43,7 @@ bench_api() {
   while cm_pg_port_in_use "$port"; do port=$(( port + 1 )); done
 
   serve() {
-    "$cli" serve --database-url "$dburl" --port "$port" --rate-limit 0 --max-connections 8 \
+    "$cli" serve --database-url "$dburl" --port "$port" --rate-limit 0 --pool-size 8 \
       >"$tmp/serve.log" 2>&1 &
     server=$!
     local i

@@ -10,6 +10,7 @@ struct TransferController {
     let logger: Logger
 
     /// A county's roll runs to tens of thousands of rows; larger files go through the CLI.
+    /// The file is read and checked piece by piece as it arrives, never held whole.
     static let maximumCSVBytes = 32 << 20
 
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
@@ -19,16 +20,18 @@ struct TransferController {
     }
 
     @Sendable func importHouseholds(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (csv, options) = try await upload(request, context)
+        let options = try uploadOptions(request, context)
+        var pieces = Self.pieces(of: request)
         let report = try await services.store.importer(logger: logger).importHouseholds(
-            csv: csv, sealer: services.sealer, options: options)
+            reading: { try await pieces.next() }, sealer: services.sealer, options: options)
         return try Self.answer(report)
     }
 
     @Sendable func importNeeds(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let (csv, options) = try await upload(request, context)
+        let options = try uploadOptions(request, context)
+        var pieces = Self.pieces(of: request)
         let report = try await services.store.importer(logger: logger).importNeeds(
-            csv: csv, options: options)
+            reading: { try await pieces.next() }, options: options)
         return try Self.answer(report)
     }
 
@@ -54,35 +57,60 @@ struct TransferController {
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
-    /// The report, unless the file was refused as a whole: then a 422 whose errors name each
-    /// bad row's line and column, and nothing was written.
+    /// The report, unless the file was refused as a whole: then a 422 whose errors name the
+    /// first 1,000 bad rows' lines and columns and whose detail gives the total; nothing was
+    /// written.
     static func answer(_ report: ImportReport) throws -> Response {
-        guard report.imported == 0, !report.problems.isEmpty else {
+        guard report.imported == 0, !report.isComplete else {
             return try JSONResponse.make(report, status: report.imported > 0 ? .created : .ok)
         }
-        throw Problem.validation(
-            report.problems.map { problem in
+        let listed =
+            report.problemCount > report.problems.count ? "; the first \(report.problems.count) are listed" : ""
+        throw Problem(
+            type: Problem.typeBase + "validation-failed", title: "Invalid request", status: .unprocessableContent,
+            detail: "The file has \(report.problemCount) problem(s)\(listed); nothing was imported.",
+            errors: report.problems.map { problem in
                 Problem.FieldError(
                     field: "line \(problem.line)" + (problem.column.map { ", column \($0)" } ?? ""),
                     message: problem.reason)
             })
     }
 
-    /// The uploaded CSV and the import options: caseworkers (and admins) only, `text/csv`
-    /// in UTF-8 only, `?partial=true` for a partial import.
-    private func upload(
+    /// The request body piece by piece, refused with 413 as soon as it passes the limit
+    /// (at once when `Content-Length` says so).
+    private static func pieces(of request: Request) -> UploadPieces {
+        UploadPieces(body: request.body.makeAsyncIterator(), limit: maximumCSVBytes)
+    }
+
+    /// The import options: caseworkers (and admins) only, `text/csv` only, at most
+    /// ``maximumCSVBytes``, `?partial=true` for a partial import.
+    private func uploadOptions(
         _ request: Request, _ context: APIRequestContext
-    ) async throws -> ([UInt8], RosterImporter.Options) {
+    ) throws -> RosterImporter.Options {
         let principal = try context.requirePrincipal()
         try principal.authorize(.importRoster)
         guard MediaType.accepts(request.headers[.contentType], as: "text/csv") else {
             throw Problem.unsupportedMediaType(expected: "text/csv")
         }
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maximumCSVBytes {
+            throw Problem.payloadTooLarge(limit: Self.maximumCSVBytes)
+        }
         let partial = try request.query.bool("partial") ?? false
-        var request = request
-        let buffer = try await request.collectBody(upTo: Self.maximumCSVBytes)
-        let options = RosterImporter.Options(
+        return RosterImporter.Options(
             mode: partial ? .partial : .allOrNothing, scope: principal.regionLimit, actor: principal.actor)
-        return (Array(buffer: buffer), options)
+    }
+}
+
+/// An upload's body as the importer reads it: piece after piece, counted against the limit.
+private struct UploadPieces {
+    var body: RequestBody.AsyncIterator
+    let limit: Int
+    var received = 0
+
+    mutating func next() async throws -> [UInt8]? {
+        guard let buffer = try await body.next() else { return nil }
+        received += buffer.readableBytes
+        guard received <= limit else { throw Problem.payloadTooLarge(limit: limit) }
+        return Array(buffer: buffer)
     }
 }

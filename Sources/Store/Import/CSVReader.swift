@@ -40,15 +40,148 @@ public enum CSVReader {
     /// The records of `bytes`. A final line break does not start an empty record; a CR LF
     /// pair, a lone LF and a lone CR each end one line.
     public static func records(in bytes: [UInt8]) throws(Malformed) -> [Record] {
-        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var line = 1
         var records: [Record] = []
-        var record = Record(line: 1, fields: [], fieldLines: [])
-        var field: [UInt8] = []
-        var fieldLine = 1
-        var atFieldStart = true
+        var stream = Stream()
+        try stream.read(bytes) { records.append($0) }
+        try stream.finish { records.append($0) }
+        return records
+    }
 
-        func finishField() throws(Malformed) {
+    /// The same reader fed a file piece by piece, handing over each record as soon as it
+    /// ends, so a file of any size is read in the memory of one record. Pieces may split a
+    /// record, a CR LF pair or a UTF-8 character anywhere.
+    public struct Stream: Sendable {
+        private enum State: Sendable {
+            case fieldStart, unquoted, quoted
+            /// A quote inside a quoted field: a second quote, or the field's end.
+            case quoteInQuoted
+            /// A record ended with CR; an LF right after belongs to it.
+            case afterCarriageReturn
+        }
+
+        private var state = State.fieldStart
+        private var line = 1
+        private var record = Record(line: 1, fields: [], fieldLines: [])
+        private var field: [UInt8] = []
+        private var fieldLine = 1
+        private var quoteOpenedOn = 1
+        /// The last byte inside a quoted field was CR, so an LF after it is not another line.
+        private var quotedCarriageReturn = false
+        private var byteOrderMark: [UInt8] = []
+        private var pastByteOrderMark = false
+
+        public init() {}
+
+        /// Reads the next piece of the file, calling `emit` for each record it completes.
+        public mutating func read(
+            _ bytes: some Sequence<UInt8>, emit: (Record) -> Void
+        ) throws(Malformed) {
+            for byte in bytes {
+                if !pastByteOrderMark {
+                    byteOrderMark.append(byte)
+                    if [0xEF, 0xBB, 0xBF].starts(with: byteOrderMark) {
+                        if byteOrderMark.count == 3 { pastByteOrderMark = true }
+                        continue
+                    }
+                    pastByteOrderMark = true
+                    let pending = byteOrderMark
+                    byteOrderMark = []
+                    for held in pending { try consume(held, emit: emit) }
+                    continue
+                }
+                try consume(byte, emit: emit)
+            }
+        }
+
+        /// Ends the file: text after the last line break is a record, and a quote still open
+        /// is an error.
+        public mutating func finish(emit: (Record) -> Void) throws(Malformed) {
+            if !pastByteOrderMark {
+                pastByteOrderMark = true
+                let pending = byteOrderMark
+                byteOrderMark = []
+                for held in pending { try consume(held, emit: emit) }
+            }
+            switch state {
+            case .quoted:
+                throw Malformed(line: quoteOpenedOn, reason: "a quoted field starts here and is never closed")
+            case .unquoted, .quoteInQuoted:
+                try finishField()
+                emit(record)
+            case .fieldStart:
+                // A comma right before the end leaves one more empty field.
+                if !record.fields.isEmpty {
+                    fieldLine = line
+                    try finishField()
+                    emit(record)
+                }
+            case .afterCarriageReturn:
+                break
+            }
+            state = .fieldStart
+        }
+
+        private mutating func consume(_ byte: UInt8, emit: (Record) -> Void) throws(Malformed) {
+            switch state {
+            case .afterCarriageReturn:
+                state = .fieldStart
+                if byte == lineFeed { return }
+                try consume(byte, emit: emit)
+            case .fieldStart:
+                fieldLine = line
+                if record.fields.isEmpty { record.line = line }
+                if byte == quote {
+                    quoteOpenedOn = line
+                    quotedCarriageReturn = false
+                    state = .quoted
+                } else {
+                    state = .unquoted
+                    try consumeUnquoted(byte, emit: emit)
+                }
+            case .unquoted:
+                try consumeUnquoted(byte, emit: emit)
+            case .quoted:
+                if byte == quote {
+                    state = .quoteInQuoted
+                    return
+                }
+                if byte == carriageReturn || (byte == lineFeed && !quotedCarriageReturn) { line += 1 }
+                quotedCarriageReturn = byte == carriageReturn
+                field.append(byte)
+            case .quoteInQuoted:
+                if byte == quote {
+                    field.append(quote)
+                    quotedCarriageReturn = false
+                    state = .quoted
+                } else if byte == comma || byte == lineFeed || byte == carriageReturn {
+                    try consumeUnquoted(byte, emit: emit)
+                } else {
+                    throw Malformed(line: line, reason: "text after the closing quote of a field")
+                }
+            }
+        }
+
+        private mutating func consumeUnquoted(_ byte: UInt8, emit: (Record) -> Void) throws(Malformed) {
+            switch byte {
+            case comma:
+                try finishField()
+                state = .fieldStart
+            case lineFeed, carriageReturn:
+                try finishField()
+                emit(record)
+                line += 1
+                record = Record(line: line, fields: [], fieldLines: [])
+                state = byte == carriageReturn ? .afterCarriageReturn : .fieldStart
+            case quote:
+                throw Malformed(
+                    line: line, reason: "a quote inside an unquoted field; quote the whole field and double the quote")
+            default:
+                state = .unquoted
+                field.append(byte)
+            }
+        }
+
+        private mutating func finishField() throws(Malformed) {
             guard let text = String(validating: field, as: UTF8.self) else {
                 throw Malformed(
                     line: fieldLine, reason: "the file is not UTF-8 text (save it as CSV UTF-8; GBK is not accepted)")
@@ -57,80 +190,5 @@ public enum CSVReader {
             record.fieldLines.append(fieldLine)
             field.removeAll(keepingCapacity: true)
         }
-
-        while index < bytes.count {
-            let byte = bytes[index]
-            if atFieldStart {
-                fieldLine = line
-                if record.fields.isEmpty { record.line = line }
-                atFieldStart = false
-                if byte == quote {
-                    index = try readQuoted(bytes, from: index + 1, into: &field, line: &line)
-                    continue
-                }
-            }
-            switch byte {
-            case comma:
-                try finishField()
-                atFieldStart = true
-                index += 1
-            case lineFeed, carriageReturn:
-                try finishField()
-                records.append(record)
-                record = Record(line: line + 1, fields: [], fieldLines: [])
-                atFieldStart = true
-                index += byte == carriageReturn && index + 1 < bytes.count && bytes[index + 1] == lineFeed ? 2 : 1
-                line += 1
-            case quote:
-                throw Malformed(
-                    line: line, reason: "a quote inside an unquoted field; quote the whole field and double the quote")
-            default:
-                field.append(byte)
-                index += 1
-            }
-        }
-        // Text after the last line break is a record; a comma right before the end leaves
-        // one more empty field.
-        if !atFieldStart || !record.fields.isEmpty {
-            if atFieldStart { fieldLine = line }
-            try finishField()
-            records.append(record)
-        }
-        return records
-    }
-
-    /// Reads a quoted field's content after its opening quote; returns the index after the
-    /// closing quote, which must be followed by a comma, a line break or the end.
-    private static func readQuoted(
-        _ bytes: [UInt8],
-        from start: Int,
-        into field: inout [UInt8],
-        line: inout Int
-    ) throws(Malformed) -> Int {
-        let openedOn = line
-        var index = start
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == quote {
-                if index + 1 < bytes.count, bytes[index + 1] == quote {
-                    field.append(quote)
-                    index += 2
-                    continue
-                }
-                let next = index + 1
-                guard next == bytes.count || [comma, lineFeed, carriageReturn].contains(bytes[next]) else {
-                    throw Malformed(line: line, reason: "text after the closing quote of a field")
-                }
-                return next
-            }
-            if byte == lineFeed
-                || (byte == carriageReturn && (index + 1 == bytes.count || bytes[index + 1] != lineFeed))
-            {
-                line += 1
-            }
-            field.append(byte)
-            index += 1
-        }
-        throw Malformed(line: openedOn, reason: "a quoted field starts here and is never closed")
     }
 }

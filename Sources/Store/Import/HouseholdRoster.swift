@@ -73,14 +73,22 @@ public struct HouseholdRoster: Sendable {
     }
 
     /// Data rows in the file.
-    public let rowsRead: Int
+    public var rowsRead: Int { table.rowsRead }
     /// The rows without problems.
-    public let entries: [Entry]
-    /// Every problem, by line.
-    public let problems: [RowProblem]
+    public private(set) var entries: [Entry] = []
+    /// The first ``ProblemLog/limit`` problems, by line.
+    public var problems: [RowProblem] { table.problems.listed }
+    /// Every problem, counted.
+    public var problemLog: ProblemLog { table.problems }
     /// True when the file itself (its CSV or its header) is unusable, so nothing may be
     /// imported whatever the mode.
-    public let isUnreadable: Bool
+    public var isUnreadable: Bool { table.isUnusable }
+
+    private var table = RosterTable<Column>()
+    private let sealer: IDNumberSealer
+    private let today: Int
+    private var firstLineOfID: [Data: Int] = [:]
+    private var firstLineOfCase: [String: Int] = [:]
 
     /// Chinese names accepted besides the codes.
     static let statusNames: [String: AssistanceStatus] = [
@@ -92,37 +100,48 @@ public struct HouseholdRoster: Sendable {
         "受灾": .disasterAffected,
     ]
 
-    /// Checks `csv`, sealing ID numbers with `sealer`; `today` (`yyyymmdd`) bounds birth
-    /// and consent dates.
+    /// A roster to be read piece by piece (``read(_:)``, then ``finish()``), sealing ID
+    /// numbers with `sealer`; `today` (`yyyymmdd`) bounds birth and consent dates.
+    public init(sealer: IDNumberSealer, today: Int) {
+        self.sealer = sealer
+        self.today = today
+    }
+
+    /// Checks the whole of `csv` at once.
     public init(csv: [UInt8], sealer: IDNumberSealer, today: Int) {
-        let table = RosterTable<Column>(csv: csv)
-        rowsRead = table.rowsRead
-        isUnreadable = table.headerIsUnusable
-        var problems = table.problems
-        var entries: [Entry] = []
-        if !isUnreadable {
-            var firstLineOfID: [Data: Int] = [:]
-            var firstLineOfCase: [String: Int] = [:]
-            for row in table.rows {
-                var rowProblems: [RowProblem] = []
-                let entry = Self.entry(from: row, sealer: sealer, today: today, problems: &rowProblems)
-                if let entry {
-                    if let first = firstLineOfCase[entry.caseNumber] {
-                        rowProblems.append(
-                            row.problem(.caseNumber, "the same case number as line \(first) of this file"))
-                    }
-                    if let first = firstLineOfID[entry.idNumber.hmac] {
-                        rowProblems.append(row.problem(.idNumber, "the same ID number as line \(first) of this file"))
-                    }
-                    firstLineOfCase[entry.caseNumber] = firstLineOfCase[entry.caseNumber] ?? row.line
-                    firstLineOfID[entry.idNumber.hmac] = firstLineOfID[entry.idNumber.hmac] ?? row.line
-                }
-                if let entry, rowProblems.isEmpty { entries.append(entry) }
-                problems += rowProblems
+        self.init(sealer: sealer, today: today)
+        read(csv)
+        finish()
+    }
+
+    /// Checks the rows the next piece of the file completes.
+    public mutating func read(_ bytes: some Sequence<UInt8>) {
+        for row in table.read(bytes) { check(row) }
+    }
+
+    /// Checks the last row; an unusable file keeps no entries.
+    public mutating func finish() {
+        for row in table.finish() { check(row) }
+        if table.isUnusable { entries = [] }
+        firstLineOfID = [:]
+        firstLineOfCase = [:]
+    }
+
+    private mutating func check(_ row: RosterTable<Column>.Row) {
+        var rowProblems: [RowProblem] = []
+        let entry = Self.entry(from: row, sealer: sealer, today: today, problems: &rowProblems)
+        if let entry {
+            if let first = firstLineOfCase[entry.caseNumber] {
+                rowProblems.append(row.problem(.caseNumber, "the same case number as line \(first) of this file"))
             }
+            if let first = firstLineOfID[entry.idNumber.hmac] {
+                rowProblems.append(row.problem(.idNumber, "the same ID number as line \(first) of this file"))
+            }
+            firstLineOfCase[entry.caseNumber] = firstLineOfCase[entry.caseNumber] ?? row.line
+            firstLineOfID[entry.idNumber.hmac] = firstLineOfID[entry.idNumber.hmac] ?? row.line
         }
-        self.entries = entries
-        self.problems = problems.sorted { $0.line < $1.line }
+        if let entry, rowProblems.isEmpty { entries.append(entry) }
+        table.record(rowProblems)
     }
 
     /// Checks one household submitted on its own (not in a file) by the same rules as a row

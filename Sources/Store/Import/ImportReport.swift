@@ -31,6 +31,49 @@ public struct RowProblem: Sendable, Equatable, Codable, CustomStringConvertible 
     }
 }
 
+/// The problems of one import: all of them counted, the first ``limit`` by line kept.
+///
+/// A file of bad rows has several problems per row; keeping them all made a 31 MB file
+/// take 1.4 GB and answer a 178 MB report. A person fixes a file from its first problems,
+/// so those are kept, with the total.
+public struct ProblemLog: Sendable, Equatable, ExpressibleByArrayLiteral {
+    /// Problems kept at most.
+    public static let limit = 1_000
+
+    private var kept: [RowProblem] = []
+    /// Every problem found, kept or not.
+    public private(set) var count = 0
+
+    public init() {}
+
+    public init(arrayLiteral problems: RowProblem...) {
+        append(contentsOf: problems)
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// The first ``limit`` problems, ordered by line.
+    public var listed: [RowProblem] {
+        Array(kept.sorted { $0.line < $1.line }.prefix(Self.limit))
+    }
+
+    public mutating func append(_ problem: RowProblem) {
+        count += 1
+        kept.append(problem)
+        if kept.count >= 2 * Self.limit {
+            kept = Array(kept.sorted { $0.line < $1.line }.prefix(Self.limit))
+        }
+    }
+
+    public mutating func append(contentsOf problems: [RowProblem]) {
+        for problem in problems { append(problem) }
+    }
+
+    static func += (log: inout ProblemLog, problems: [RowProblem]) {
+        log.append(contentsOf: problems)
+    }
+}
+
 /// What an import did: what the command line prints and the HTTP layer returns as JSON.
 public struct ImportReport: Sendable, Equatable, Codable {
     /// What was imported: `households` or `needs`.
@@ -40,22 +83,26 @@ public struct ImportReport: Sendable, Equatable, Codable {
     public var rowsRead: Int
     /// Rows written to the database: 0 whenever an all-or-nothing import found a problem.
     public var imported: Int
-    /// Every problem found, ordered by line.
+    /// The first ``ProblemLog/limit`` problems, ordered by line.
     public var problems: [RowProblem]
+    /// Every problem found, including those beyond the list.
+    public var problemCount: Int
 
-    public init(kind: String, mode: ImportMode, rowsRead: Int, imported: Int, problems: [RowProblem]) {
+    public init(kind: String, mode: ImportMode, rowsRead: Int, imported: Int, problems: ProblemLog) {
         self.kind = kind
         self.mode = mode
         self.rowsRead = rowsRead
         self.imported = imported
-        self.problems = problems
+        self.problems = problems.listed
+        self.problemCount = problems.count
     }
 
     /// True when every row was imported.
-    public var isComplete: Bool { problems.isEmpty }
+    public var isComplete: Bool { problemCount == 0 }
 
     private enum CodingKeys: String, CodingKey {
         case kind, mode, imported, problems
         case rowsRead = "rows_read"
+        case problemCount = "problem_count"
     }
 }

@@ -52,29 +52,50 @@ public struct NeedRoster: Sendable {
         "session": "session", "次": "session",
     ]
 
-    public let rowsRead: Int
-    public let entries: [Entry]
-    public let problems: [RowProblem]
+    /// Data rows in the file.
+    public var rowsRead: Int { table.rowsRead }
+    /// The rows without problems.
+    public private(set) var entries: [Entry] = []
+    /// The first ``ProblemLog/limit`` problems, by line.
+    public var problems: [RowProblem] { table.problems.listed }
+    /// Every problem, counted.
+    public var problemLog: ProblemLog { table.problems }
     /// True when the file itself is unusable, so nothing may be imported.
-    public let isUnreadable: Bool
+    public var isUnreadable: Bool { table.isUnusable }
 
-    /// Checks `csv`; `today` (`yyyymmdd`) is the earliest `needed_by` accepted.
+    private var table = RosterTable<Column>()
+    private let today: Int
+
+    /// A roster to be read piece by piece (``read(_:)``, then ``finish()``); `today`
+    /// (`yyyymmdd`) is the earliest `needed_by` accepted.
+    public init(today: Int) {
+        self.today = today
+    }
+
+    /// Checks the whole of `csv` at once.
     public init(csv: [UInt8], today: Int) {
-        let table = RosterTable<Column>(csv: csv)
-        rowsRead = table.rowsRead
-        isUnreadable = table.headerIsUnusable
-        var problems = table.problems
-        var entries: [Entry] = []
-        if !isUnreadable {
-            for row in table.rows {
-                let before = problems.count
-                if let entry = Self.entry(from: row, today: today, problems: &problems), problems.count == before {
-                    entries.append(entry)
-                }
-            }
+        self.init(today: today)
+        read(csv)
+        finish()
+    }
+
+    /// Checks the rows the next piece of the file completes.
+    public mutating func read(_ bytes: some Sequence<UInt8>) {
+        for row in table.read(bytes) { check(row) }
+    }
+
+    /// Checks the last row; an unusable file keeps no entries.
+    public mutating func finish() {
+        for row in table.finish() { check(row) }
+        if table.isUnusable { entries = [] }
+    }
+
+    private mutating func check(_ row: RosterTable<Column>.Row) {
+        var rowProblems: [RowProblem] = []
+        if let entry = Self.entry(from: row, today: today, problems: &rowProblems), rowProblems.isEmpty {
+            entries.append(entry)
         }
-        self.entries = entries
-        self.problems = problems.sorted { $0.line < $1.line }
+        table.record(rowProblems)
     }
 
     private static func entry(

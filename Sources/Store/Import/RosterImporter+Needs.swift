@@ -12,14 +12,21 @@ extension RosterImporter {
     /// file twice harmless. The households concerned are locked for the transaction, so
     /// two imports of needs for one household cannot both pass that check.
     public func importNeeds(csv: [UInt8], options: Options = Options()) async throws -> ImportReport {
+        try await importNeeds(reading: Self.once(csv), options: options)
+    }
+
+    /// Imports a needs file read piece by piece from `next`.
+    public func importNeeds(reading next: Pieces, options: Options = Options()) async throws -> ImportReport {
         let today = options.today ?? CivilDate.today()
-        let roster = NeedRoster(csv: csv, today: today)
-        var report = ImportReport(
-            kind: "needs", mode: options.mode, rowsRead: roster.rowsRead, imported: 0, problems: roster.problems)
+        var reading = NeedRoster(today: today)
+        let fileDigest = try await Self.readAll(next) { reading.read($0) }
+        reading.finish()
+        let roster = reading
+        let report = ImportReport(
+            kind: "needs", mode: options.mode, rowsRead: roster.rowsRead, imported: 0, problems: roster.problemLog)
         guard !roster.isUnreadable else { return finish(report) }
-        let fileDigest = Self.digest(csv)
         let outcome = try await run { connection in
-            var problems = roster.problems
+            var problems = roster.problemLog
             let rows = try Self.resolve(
                 roster.entries, scope: options.scope, today: today, on: connection, problems: &problems)
             if options.mode == .allOrNothing && !problems.isEmpty { return Outcome(imported: 0, problems: problems) }
@@ -41,9 +48,10 @@ extension RosterImporter {
                 problems: problems.count, fileDigest: fileDigest, actor: options.actor, on: connection)
             return Outcome(imported: rows.count, problems: problems)
         }
-        report.imported = outcome.imported
-        report.problems = outcome.problems.sorted { $0.line < $1.line }
-        return finish(report)
+        return finish(
+            ImportReport(
+                kind: "needs", mode: options.mode, rowsRead: roster.rowsRead, imported: outcome.imported,
+                problems: outcome.problems))
     }
 
     /// A category as the needs file may name it.
@@ -70,7 +78,7 @@ extension RosterImporter {
         scope: RegionScope?,
         today: Int,
         on connection: PostgresConnection,
-        problems: inout [RowProblem]
+        problems: inout ProblemLog
     ) throws -> [ResolvedNeed] {
         guard !entries.isEmpty else { return [] }
         var households: [String: Int64] = [:]

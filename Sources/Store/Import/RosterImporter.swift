@@ -36,16 +36,20 @@ public struct RosterImporter: Sendable {
         }
     }
 
+    /// Where an import reads its file: the next piece, or nil at the end. Pieces are read
+    /// and checked one at a time, so the file never exists as a whole in memory.
+    public typealias Pieces = () async throws -> [UInt8]?
+
     /// Thrown inside the transaction to roll back an all-or-nothing import whose inserts
     /// met rows committed by a concurrent import.
     struct RolledBack: Error {
-        let problems: [RowProblem]
+        let problems: ProblemLog
     }
 
     /// What a transaction did.
     struct Outcome: Sendable {
         var imported: Int
-        var problems: [RowProblem]
+        var problems: ProblemLog
     }
 
     let client: PostgresClient
@@ -68,14 +72,25 @@ public struct RosterImporter: Sendable {
         sealer: IDNumberSealer,
         options: Options = Options()
     ) async throws -> ImportReport {
-        let today = options.today ?? CivilDate.today()
-        let roster = HouseholdRoster(csv: csv, sealer: sealer, today: today)
-        var report = ImportReport(
-            kind: "households", mode: options.mode, rowsRead: roster.rowsRead, imported: 0, problems: roster.problems)
+        try await importHouseholds(reading: Self.once(csv), sealer: sealer, options: options)
+    }
+
+    /// Imports a household file read piece by piece from `next`.
+    public func importHouseholds(
+        reading next: Pieces,
+        sealer: IDNumberSealer,
+        options: Options = Options()
+    ) async throws -> ImportReport {
+        var reading = HouseholdRoster(sealer: sealer, today: options.today ?? CivilDate.today())
+        let fileDigest = try await Self.readAll(next) { reading.read($0) }
+        reading.finish()
+        let roster = reading
+        let report = ImportReport(
+            kind: "households", mode: options.mode, rowsRead: roster.rowsRead, imported: 0,
+            problems: roster.problemLog)
         guard !roster.isUnreadable else { return finish(report) }
-        let fileDigest = Self.digest(csv)
         let outcome = try await run { connection in
-            var problems = roster.problems
+            var problems = roster.problemLog
             let entries = try Self.householdsFitting(
                 roster.entries, scope: options.scope, on: connection, problems: &problems)
             if options.mode == .allOrNothing && !problems.isEmpty { return Outcome(imported: 0, problems: problems) }
@@ -93,9 +108,10 @@ public struct RosterImporter: Sendable {
                 problems: problems.count, fileDigest: fileDigest, actor: options.actor, on: connection)
             return Outcome(imported: imported, problems: problems)
         }
-        report.imported = outcome.imported
-        report.problems = outcome.problems.sorted { $0.line < $1.line }
-        return finish(report)
+        return finish(
+            ImportReport(
+                kind: "households", mode: options.mode, rowsRead: roster.rowsRead, imported: outcome.imported,
+                problems: outcome.problems))
     }
 
     /// Runs `body` in a transaction; an all-or-nothing rollback becomes its problems, and a
@@ -119,7 +135,7 @@ public struct RosterImporter: Sendable {
             "import finished",
             metadata: [
                 "kind": "\(report.kind)", "mode": "\(report.mode.rawValue)", "rows_read": "\(report.rowsRead)",
-                "imported": "\(report.imported)", "problems": "\(report.problems.count)",
+                "imported": "\(report.imported)", "problems": "\(report.problemCount)",
             ])
         return report
     }
@@ -130,7 +146,7 @@ public struct RosterImporter: Sendable {
         _ entries: [HouseholdRoster.Entry],
         scope: RegionScope?,
         on connection: PostgresConnection,
-        problems: inout [RowProblem]
+        problems: inout ProblemLog
     ) throws -> [HouseholdRoster.Entry] {
         guard !entries.isEmpty else { return [] }
         let regions = Set(
@@ -253,7 +269,24 @@ public struct RosterImporter: Sendable {
             details: Details(mode: mode.rawValue, rowsRead: rowsRead, imported: imported, problems: problems))
     }
 
-    static func digest(_ bytes: [UInt8]) -> String { hex(Data(SHA256.hash(data: bytes))) }
+    /// Reads `next` to the end, feeding each piece to `read` and to the file's SHA-256.
+    static func readAll(_ next: Pieces, into read: (([UInt8]) -> Void)) async throws -> String {
+        var hasher = SHA256()
+        while let piece = try await next() {
+            hasher.update(data: piece)
+            read(piece)
+        }
+        return hex(Data(hasher.finalize()))
+    }
+
+    /// `next` for a file already in memory: the whole of it, once.
+    static func once(_ bytes: [UInt8]) -> Pieces {
+        var whole: [UInt8]? = bytes
+        return {
+            defer { whole = nil }
+            return whole
+        }
+    }
 }
 
 /// Lower-case hex, as PostgreSQL's `encode(…, 'hex')` writes it.

@@ -51,8 +51,9 @@ struct SubmittedFields<Column: RosterColumn>: RosterFields {
 ///
 /// The header is strict (an unknown, repeated or missing required column is a problem at
 /// line 1, and such a file imports nothing) because a misspelt header would otherwise drop
-/// a column's values without a word.
-struct RosterTable<Column: RosterColumn> {
+/// a column's values without a word. The file is read piece by piece: ``read(_:)`` returns
+/// the rows each piece completes, so only one piece's rows exist at a time.
+struct RosterTable<Column: RosterColumn>: Sendable {
     /// One data row: its values by column, with the line each value starts on.
     struct Row: RosterFields {
         let line: Int
@@ -82,70 +83,142 @@ struct RosterTable<Column: RosterColumn> {
         }
     }
 
-    /// Rows with as many fields as the header; blank rows are skipped.
-    private(set) var rows: [Row] = []
-    /// Header problems (which make the file unusable) and rows of the wrong width.
-    private(set) var problems: [RowProblem] = []
-    /// Data rows in the file, rows of the wrong width included.
-    private(set) var rowsRead = 0
-
-    /// True when the header is unusable and no row may be imported.
-    var headerIsUnusable: Bool { problems.contains { $0.line == headerLine } }
-
-    private var headerLine = 1
-
-    /// Reads `csv`; a file that is not CSV at all becomes a single unusable-header problem
-    /// on the line where reading failed.
-    init(csv: [UInt8]) {
-        do {
-            self.init(records: try CSVReader.records(in: csv))
-        } catch {
-            self.init(records: [])
-            headerLine = error.line
-            problems = [RowProblem(line: error.line, column: nil, reason: error.reason)]
-        }
+    private struct Header: Sendable {
+        let width: Int
+        let positions: [Column: Int]
+        let names: [String]
     }
 
-    init(records: [CSVReader.Record]) {
-        guard let header = records.first else {
-            problems.append(RowProblem(line: 1, column: nil, reason: "the file is empty; it needs a header row"))
-            return
+    /// Header problems (which make the file unusable), rows of the wrong width, cells with
+    /// control characters, and whatever the roster adds through ``record(_:)``.
+    private(set) var problems = ProblemLog()
+    /// Data rows in the file, rows of the wrong width included.
+    private(set) var rowsRead = 0
+    /// True when the file is not CSV or its header is unusable: no row may be imported.
+    private(set) var isUnusable = false
+
+    private var stream = CSVReader.Stream()
+    private var header: Header?
+    /// The file is not CSV: nothing more of it is read.
+    private var isMalformed = false
+
+    /// Reads the next piece of the file; returns the data rows it completed.
+    mutating func read(_ bytes: some Sequence<UInt8>) -> [Row] {
+        guard !isMalformed else { return [] }
+        var records: [CSVReader.Record] = []
+        do {
+            try stream.read(bytes) { records.append($0) }
+        } catch {
+            refuse(error)
+            return []
         }
-        headerLine = header.line
+        return rows(of: records)
+    }
+
+    /// Ends the file; returns the last row if the file did not end with a line break.
+    mutating func finish() -> [Row] {
+        guard !isMalformed else { return [] }
+        var records: [CSVReader.Record] = []
+        do {
+            try stream.finish { records.append($0) }
+        } catch {
+            refuse(error)
+            return []
+        }
+        var rows = rows(of: records)
+        if header == nil {
+            problems.append(RowProblem(line: 1, column: nil, reason: "the file is empty; it needs a header row"))
+            isUnusable = true
+            rows = []
+        }
+        return rows
+    }
+
+    /// Adds problems the roster found in a row.
+    mutating func record(_ rowProblems: [RowProblem]) {
+        problems += rowProblems
+    }
+
+    /// A file that is not CSV at all has that one problem, on the line where reading failed.
+    private mutating func refuse(_ error: CSVReader.Malformed) {
+        problems = [RowProblem(line: error.line, column: nil, reason: error.reason)]
+        isUnusable = true
+        isMalformed = true
+    }
+
+    private mutating func rows(of records: [CSVReader.Record]) -> [Row] {
+        var rows: [Row] = []
+        for record in records {
+            guard let header else {
+                readHeader(record)
+                continue
+            }
+            if let row = row(of: record, under: header) { rows.append(row) }
+        }
+        return isUnusable ? [] : rows
+    }
+
+    private mutating func row(of record: CSVReader.Record, under header: Header) -> Row? {
+        if record.fields.allSatisfy({ $0.trimmingBlanks().isEmpty }) { return nil }
+        rowsRead += 1
+        guard record.fields.count == header.width else {
+            problems.append(
+                RowProblem(
+                    line: record.line, column: nil,
+                    reason: "has \(record.fields.count) fields; the header has \(header.width)"))
+            return nil
+        }
+        var clean = true
+        for (position, field) in record.fields.enumerated() {
+            guard let control = field.unicodeScalars.first(where: Self.isRefusedControl) else { continue }
+            let code = String(control.value, radix: 16, uppercase: true)
+            problems.append(
+                RowProblem(
+                    line: record.fieldLines[position], column: header.names[position],
+                    reason: "holds the control character U+\(String(repeating: "0", count: 4 - code.count) + code),"
+                        + " which a roll may not contain; remove it"))
+            clean = false
+        }
+        guard clean else { return nil }
+        return Row(line: record.line, fields: record.fields, fieldLines: record.fieldLines, positions: header.positions)
+    }
+
+    /// C0 controls (NUL included) other than tab and the line breaks a quoted field may hold.
+    private static func isRefusedControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r"
+    }
+
+    private mutating func readHeader(_ record: CSVReader.Record) {
         var positions: [Column: Int] = [:]
-        for (position, name) in header.fields.enumerated() {
+        var names: [String] = []
+        var headerProblems: [RowProblem] = []
+        for (position, name) in record.fields.enumerated() {
             let text = name.trimmingBlanks()
+            names.append(text)
             guard let column = Column(rawValue: text.lowercased()) else {
                 let known = Column.allCases.map(\.rawValue).joined(separator: ", ")
                 let reason =
-                    text.isEmpty
-                    ? "a column without a header name" : "unknown column \(text); the columns are \(known)"
-                problems.append(RowProblem(line: header.line, column: text.isEmpty ? nil : text, reason: reason))
+                    text.isEmpty || text.unicodeScalars.contains(where: Self.isRefusedControl)
+                    ? "a column without a usable header name" : "unknown column \(text); the columns are \(known)"
+                let named = !text.isEmpty && !text.unicodeScalars.contains(where: Self.isRefusedControl)
+                headerProblems.append(RowProblem(line: record.line, column: named ? text : nil, reason: reason))
                 continue
             }
             guard positions[column] == nil else {
-                problems.append(
-                    RowProblem(line: header.line, column: column.rawValue, reason: "the column appears twice"))
+                headerProblems.append(
+                    RowProblem(line: record.line, column: column.rawValue, reason: "the column appears twice"))
                 continue
             }
             positions[column] = position
         }
         for column in Column.allCases where column.isRequired && positions[column] == nil {
-            problems.append(
-                RowProblem(line: header.line, column: column.rawValue, reason: "required column is missing"))
+            headerProblems.append(
+                RowProblem(line: record.line, column: column.rawValue, reason: "required column is missing"))
         }
-        for record in records.dropFirst() {
-            if record.fields.allSatisfy({ $0.trimmingBlanks().isEmpty }) { continue }
-            rowsRead += 1
-            guard record.fields.count == header.fields.count else {
-                problems.append(
-                    RowProblem(
-                        line: record.line, column: nil,
-                        reason: "has \(record.fields.count) fields; the header has \(header.fields.count)"))
-                continue
-            }
-            rows.append(
-                Row(line: record.line, fields: record.fields, fieldLines: record.fieldLines, positions: positions))
+        header = Header(width: record.fields.count, positions: positions, names: names)
+        if !headerProblems.isEmpty {
+            problems += headerProblems
+            isUnusable = true
         }
     }
 }

@@ -145,7 +145,8 @@ public struct TokenRepository: Sendable {
                 """, [id, user])
             guard let row = rows.first else { throw StoreError.notFound(entity: .apiToken, id: String(id)) }
             guard try row.decode(Date?.self, "revoked_at") == nil else {
-                throw StoreError.invalidTransition(entity: .apiToken, id: String(id), from: "revoked", action: "revoked")
+                throw StoreError.invalidTransition(
+                    entity: .apiToken, id: String(id), from: "revoked", action: "revoked")
             }
             let updated = try connection.query(
                 "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 RETURNING \(TokenRecord.columns)", [id])
