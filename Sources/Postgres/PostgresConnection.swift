@@ -62,6 +62,28 @@ public final class PostgresConnection: @unchecked Sendable {
         return connection
     }
 
+    /// Runs `body` with no statement deadline on this connection, then restores the one it
+    /// had: for work that is long by nature (a county's matching run) on a pool whose
+    /// statements are otherwise bounded so that a hung database cannot hold a request.
+    /// Call it outside a transaction (a `SET` inside one is undone by its rollback).
+    public func withoutStatementTimeout<T>(_ body: () throws -> T) throws -> T {
+        let saved = try replaceStatementTimeout(with: nil)
+        defer { _ = try? replaceStatementTimeout(with: saved) }
+        return try body()
+    }
+
+    /// Sets this connection's statement deadline (nil: none), on the server and on this
+    /// side, and returns the one it had; outside a transaction, as for
+    /// ``withoutStatementTimeout(_:)``.
+    @discardableResult
+    public func replaceStatementTimeout(with timeout: Duration?) throws -> Duration? {
+        let saved = statementTimeout
+        guard timeout != saved else { return saved }
+        try executeScript("SET statement_timeout TO \(Self.milliseconds(timeout))")
+        statementTimeout = timeout
+        return saved
+    }
+
     /// `statement_timeout` in milliseconds, 0 meaning none.
     private static func milliseconds(_ duration: Duration?) -> Int64 {
         guard let duration else { return 0 }

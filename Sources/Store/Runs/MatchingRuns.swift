@@ -40,6 +40,8 @@ public struct MatchingRuns: Sendable {
             client.options.maxConnections >= 2
             ? (.init(residues: 0...6, count: 16), .init(residues: 7...15, count: 16)) : (.all, nil)
         return try await client.withReservedConnection { main in
+            // A run is long by nature: its statements are not held to the pool's deadline.
+            let bounded = try await main.run { try $0.replaceStatementTimeout(with: nil) }
             do {
                 let started = ContinuousClock.now
                 let (stored, snapshot) = try await main.run { connection in
@@ -75,10 +77,14 @@ public struct MatchingRuns: Sendable {
                             .init(entity: .matchRun, id: runID, created: true), on: connection)
                     }
                     try connection.executeScript("COMMIT")
+                    try connection.replaceStatementTimeout(with: bounded)
                     return result
                 }
             } catch {
-                _ = try? await main.run { try $0.executeScript("ROLLBACK") }
+                _ = try? await main.run { connection in
+                    try connection.executeScript("ROLLBACK")
+                    try connection.replaceStatementTimeout(with: bounded)
+                }
                 throw error
             }
         }
@@ -118,12 +124,14 @@ public struct MatchingRuns: Sendable {
             for shard in shards {
                 group.addTask {
                     try await client.withConnection { connection in
-                        try connection.transaction(isolation: .repeatableRead) { connection in
-                            try connection.executeScript("SET TRANSACTION SNAPSHOT '\(snapshot)'")
-                            try CandidateSet.prepare(
-                                scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                                coolDownDays: request.coolDownDays, shard: shard, allNeeds: false, on: connection)
-                            return try CandidateSet.pairRows(on: connection)
+                        try connection.withoutStatementTimeout {
+                            try connection.transaction(isolation: .repeatableRead) { connection in
+                                try connection.executeScript("SET TRANSACTION SNAPSHOT '\(snapshot)'")
+                                try CandidateSet.prepare(
+                                    scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
+                                    coolDownDays: request.coolDownDays, shard: shard, allNeeds: false, on: connection)
+                                return try CandidateSet.pairRows(on: connection)
+                            }
                         }
                     }
                 }
