@@ -105,8 +105,9 @@ struct MatchRulesTests {
                 let proposeKey: HTTPFields = [.idempotencyKey: "propose-1"]
                 let body = #"{"need_id":\#(need),"offer_id":\#(offer)}"#
                 let made = try await api.call(.post, "/v1/matches", as: .caseworker, json: body, headers: proposeKey)
+                #expect(made.status == .created, "\(made.text)")
                 let again = try await api.call(.post, "/v1/matches", as: .caseworker, json: body, headers: proposeKey)
-                #expect(again.status == .created && again.headers[.idempotencyReplayed] == "true")
+                #expect(again.status == .created && again.headers[.idempotencyReplayed] == "true", "\(again.text)")
                 #expect(again.id == made.id && again.headers[.location] == made.headers[.location])
                 let match = try #require(made.id)
                 _ = try await api.call(.post, "/v1/matches/\(match)/approve", as: .coordinator)

@@ -77,11 +77,14 @@ struct IdempotencyMiddleware: RouterMiddleware {
     /// Where each kind of entity is read.
     static func collection(of entity: EntityKind) -> String {
         switch entity {
+        case .match: "matches"
         case .charity: "charities"
+        case .category: "categories"
         case .matchRun: "match-runs"
         case .weightPolicy: "weight-policies"
-        case .category: "categories"
-        default: entity.rawValue + "s"
+        case .apiToken: "tokens"
+        case .aidRecord: "aid-records"
+        case .need, .offer, .household, .region, .user: entity.rawValue + "s"
         }
     }
 
