@@ -12,6 +12,7 @@
 # statements those two requests sent (captured from the server's statement log with their
 # parameters, the need id replaced by a random one), so both sides do the same database work.
 
+# shellcheck disable=SC2034 # cm_serve sets it and cm_unserve reads it
 server='' dburl=''
 
 bench_api() {
@@ -42,28 +43,11 @@ bench_api() {
   port=$(( 20000 + RANDOM % 20000 ))
   while cm_pg_port_in_use "$port"; do port=$(( port + 1 )); done
 
-  serve() {
-    "$cli" serve --database-url "$dburl" --port "$port" --rate-limit 0 --pool-size 8 \
-      >"$tmp/serve.log" 2>&1 &
-    server=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-      curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
-      sleep 0.1
-    done
-    cm_die "charity-match serve did not become ready; see $tmp/serve.log"
-  }
-  unserve() {
-    [[ -n $server ]] || return 0
-    kill -INT "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-    server=''
-  }
-  bench_cleanup() { unserve; }
+  bench_cleanup() { cm_unserve; }
 
   # Capture what each request sends: statement logging on for new connections only.
   "$psql" -q "$dburl" -c "ALTER DATABASE $db SET log_statement = 'all'"
-  serve
+  cm_serve "$dburl" "$port" --pool-size 8
   local candidates_path="/v1/needs/${capture%% *}/candidates?limit=10" matches_path="/v1/matches?status=proposed"
   curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port$candidates_path" >/dev/null
   local mark_candidates mark_matches mark_end
@@ -74,7 +58,7 @@ bench_api() {
   curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port$matches_path" >/dev/null
   sleep 0.3
   mark_end=$(stat -c %s "$tmp/log")
-  unserve
+  cm_unserve
   "$psql" -q "$dburl" -c "ALTER DATABASE $db RESET log_statement"
   pgbench_script "$mark_candidates" "$mark_matches" "$capture" >"$tmp/candidates.sql"
   pgbench_script "$mark_matches" "$mark_end" '' >"$tmp/matches.sql"
@@ -89,7 +73,7 @@ request = function()
   return wrk.format("GET", "/v1/needs/" .. id .. "/candidates?limit=10", {["Authorization"] = "Bearer $token"})
 end
 LUA
-  serve
+  cm_serve "$dburl" "$port" --pool-size 8
   for ((run = 1; run <= repeats; run++)); do
     cm_note "run $run of $repeats"
     record "$(wrk_json candidates wrk -t2 -c32 -d"${seconds}s" --latency -s "$tmp/candidates.lua" \
@@ -101,7 +85,7 @@ LUA
     record "$(pgbench_json candidates -D minid="$minid" -D maxid="$maxid" -f "$tmp/candidates.sql")"
     record "$(pgbench_json matches -f "$tmp/matches.sql")"
   done
-  unserve
+  cm_unserve
   printf '\nmedians of %d runs of %ss each (H=%d households; API: wrk -t2 -c32; database: pgbench -c32 -j2 -M prepared, same statements)\n' \
     "$repeats" "$seconds" "$h"
   local endpoint api_rps api_p99 pg_tps pg_p99

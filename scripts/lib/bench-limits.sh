@@ -38,43 +38,27 @@ bench_limits() {
   python3 "$client" bad-csv "$tmp/bad.csv" 32000000 >&2
   head -n 1 "$tmp/bad.csv" >"$tmp/header.csv"
 
-  serve() { # extra serve flags...
-    "$cli" serve --database-url "$dburl" --port "$port" --rate-limit 0 "$@" >>"$tmp/serve.log" 2>&1 &
-    server=$!
-    local i
-    for ((i = 0; i < 100; i++)); do
-      curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return 0
-      sleep 0.1
-    done
-    cm_die "charity-match serve did not become ready; see $tmp/serve.log"
-  }
-  unserve() {
-    [[ -n $server ]] || return 0
-    kill -INT "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-    server=''
-  }
   cluster_signal() { # SIGNAL: to the postmaster and each of its children, by pid
     local postmaster
     postmaster=$(head -n 1 "$tmp/data/postmaster.pid")
     kill "-$1" "$postmaster" $(pgrep -P "$postmaster") 2>/dev/null || true
   }
-  bench_cleanup() { cluster_signal CONT; unserve; }
+  bench_cleanup() { cluster_signal CONT; cm_unserve; }
 
   for ((run = 1; run <= repeats; run++)); do
     cm_note "run $run of $repeats"
-    serve --max-connections 11000
+    cm_serve "$dburl" "$port" --max-connections 11000
     record "$(python3 "$client" half-open "$port" 0 "$admin" 1000 | sed 's/^{/{"cap":11000,/')"
     record "$(python3 "$client" half-open "$port" 10000 "$admin" 1000 | sed 's/^{/{"cap":11000,/')"
-    unserve
-    serve
+    cm_unserve
+    cm_serve "$dburl" "$port"
     python3 "$client" stalled "$port" "$admin" 8 >/dev/null
     cluster_signal STOP
     record "$(python3 "$client" stalled "$port" "$admin" 64)"
     cluster_signal CONT
     sleep 1
     record "$(upload_rss "$caseworker")"
-    unserve
+    cm_unserve
     record "$(cli_rss "$tmp/header.csv" header)"
     record "$(cli_rss "$tmp/bad.csv" bad)"
   done

@@ -284,3 +284,27 @@ cm_pg_throwaway_start() {
   cm_pg_init "$bindir" "$dir/data"
   cm_pg_start "$bindir" "$dir/data" "$dir/log" "$dir/sock" "$port" '' "$@"
 }
+
+# Starts `$cli serve` on database $1 and port $2 in the background (rate limit off,
+# further serve flags after), logging to $tmp/serve.log; sets $server and returns once
+# /readyz answers. For the benchmarks that drive a served API.
+# shellcheck disable=SC2154 # $cli and $tmp are the calling script's
+cm_serve() { # database-url port [serve flags...]
+  local dburl=$1 port=$2 i
+  shift 2
+  "$cli" serve --database-url "$dburl" --port "$port" --rate-limit 0 "$@" >>"$tmp/serve.log" 2>&1 &
+  server=$!
+  for ((i = 0; i < 100; i++)); do
+    curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  cm_die "charity-match serve did not become ready; see $tmp/serve.log"
+}
+
+# Stops the server cm_serve started, if any.
+cm_unserve() {
+  [[ -n ${server:-} ]] || return 0
+  kill -INT "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=''
+}
