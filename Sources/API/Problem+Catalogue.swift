@@ -83,8 +83,10 @@ extension Problem {
             "Send the body as \(expected).", headers: [.accept: expected])
     }
 
-    static func conflict(_ detail: String) -> Problem {
-        make("conflict", "Conflict", .conflict, detail)
+    static func conflict(_ detail: String, code: String? = nil) -> Problem {
+        var problem = make("conflict", "Conflict", .conflict, detail)
+        problem.code = code
+        return problem
     }
 
     static func invalidTransition(_ detail: String) -> Problem {
@@ -144,7 +146,7 @@ extension Problem {
         case .notFound(let entity, let id): self = .notFound(entity.word, id)
         case .invalidTransition: self = .invalidTransition(error.description)
         case .capacityExhausted: self = .capacityExhausted(error.description)
-        case .conflict(let reason): self = .conflict(reason)
+        case .conflict(let reason): self = .conflict(reason.description, code: reason.code)
         case .invalid(let field, let reason): self = .validation([FieldError(field: "/" + field, message: reason)])
         case .runInProgress: self = .runInProgress(error.description)
         case .versionMismatch: self = .preconditionFailed(error.description)

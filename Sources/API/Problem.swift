@@ -22,6 +22,9 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var detail: String
     public var errors: [FieldError]
+    /// A stable code refining `type` (a conflict's ``ConflictReason/code``), for clients that
+    /// tell one conflict from another.
+    public var code: String?
     /// Extra headers, such as `Retry-After` on a 429 or 503.
     public var headers: HTTPFields
 
@@ -31,8 +34,10 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         status: HTTPResponse.Status,
         detail: String,
         errors: [FieldError] = [],
+        code: String? = nil,
         headers: HTTPFields = [:]
     ) {
+        self.code = code
         self.type = type
         self.title = title
         self.status = status
@@ -57,6 +62,7 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         let title: String
         let status: Int
         let detail: String
+        let code: String?
         let errors: [FieldError]?
     }
 
@@ -64,7 +70,8 @@ public struct Problem: Error, HTTPResponseError, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = Body(
-            type: type, title: title, status: status.code, detail: detail, errors: errors.isEmpty ? nil : errors)
+            type: type, title: title, status: status.code, detail: detail, code: code,
+            errors: errors.isEmpty ? nil : errors)
         var fields = headers
         fields[.contentType] = "application/problem+json"
         return Response(

@@ -45,7 +45,7 @@ extension DashboardController {
         case .notFound(_, let id):
             return text("refused.missing", ["id": id])
         case .conflict(let reason):
-            return text("refused.conflict", ["reason": reason])
+            return conflictText(reason, texts)
         case .runInProgress(let region):
             return text("refused.running", ["region": region])
         case .versionMismatch:
@@ -62,6 +62,19 @@ extension DashboardController {
         case .databaseUnavailable:
             return texts["refused.unavailable"] ?? ""
         }
+    }
+
+    /// A conflict in the reader's words (`conflict.<code>`), its state named as the pages
+    /// name it; the Store's sentence where the dashboard has no words of its own.
+    static func conflictText(_ reason: ConflictReason, _ texts: [String: String]) -> String {
+        var figures = reason.figures
+        if let status = figures["status"], let entity = figures["entity"] {
+            figures["status"] = texts[entity + "." + status] ?? texts[status] ?? status
+        }
+        guard let template = texts["conflict." + reason.code] else {
+            return filled(texts["refused.conflict"] ?? "{reason}", ["reason": reason.description])
+        }
+        return filled(template, figures)
     }
 
     /// `template` with each `{name}` replaced by its value.

@@ -11,8 +11,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidTransition(entity: EntityKind, id: String, from: String, action: String)
     /// The offer cannot hold this many more units.
     case capacityExhausted(offerID: Int64, requested: Int, remaining: Int)
-    /// Another write got there first or a uniqueness rule was hit.
-    case conflict(String)
+    /// Another write got there first, a uniqueness rule was hit, or the state does not allow it.
+    case conflict(ConflictReason)
     /// A value failed validation; `field` names it.
     case invalid(field: String, reason: String)
     /// A matching run over an overlapping region is in progress.
@@ -43,7 +43,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(entity.word) \(id) is \(from); it cannot be \(action)"
         case .capacityExhausted(let offer, let requested, let remaining):
             "offer \(offer) has \(remaining) unit(s) left; \(requested) requested"
-        case .conflict(let reason): reason
+        case .conflict(let reason): reason.description
         case .invalid(let field, let reason): "\(field): \(reason)"
         case .runInProgress(let region):
             "a matching run over a region overlapping \(region) is in progress; try again when it has finished"

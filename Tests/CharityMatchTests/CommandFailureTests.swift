@@ -28,7 +28,7 @@ struct CommandFailureTests {
         #expect(
             CommandFailure.sentence(for: missingTable, database: "h:1/d")
                 == "the database at h:1/d lacks part of the schema; run `charity-match migrate` first")
-        let conflict = StoreError.conflict("county 320508000000 already has households")
+        let conflict = StoreError.conflict(.notReady("county 320508000000 already has households"))
         #expect(CommandFailure.sentence(for: conflict, database: nil) == conflict.description)
         let timeout = PostgresError(code: .poolAcquireTimeout)
         #expect(!CommandFailure.sentence(for: timeout, database: nil).contains("PostgresError"))

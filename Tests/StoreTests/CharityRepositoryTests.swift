@@ -19,7 +19,7 @@ struct CharityRepositoryTests {
             #expect(charity.status == .active && charity.version == 1)
             #expect(try await charities.charity(id: charity.id) == charity)
             #expect(try await RepositoryFixtures.audits(client, "charity.register", charity.id) == 1)
-            await #expect(throws: StoreError.conflict("a charity with credit code \(code) is already registered")) {
+            await #expect(throws: StoreError.conflict(.taken(.creditCode, value: code))) {
                 _ = try await charities.register(Self.profile, creditCode: code, by: .system)
             }
             var seen: [Int64] = []

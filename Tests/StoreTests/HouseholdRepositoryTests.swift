@@ -34,12 +34,12 @@ struct HouseholdRepositoryTests {
 
             var sameNumber = RepositoryFixtures.registration(101, region: village)
             sameNumber.caseNumber = "T-other"
-            await #expect(throws: StoreError.conflict("a household with this ID number is already registered")) {
+            await #expect(throws: StoreError.conflict(.taken(.idNumber, value: nil))) {
                 _ = try await households.register(sameNumber, by: .system)
             }
             var sameCase = RepositoryFixtures.registration(102, region: village)
             sameCase.caseNumber = "T-101"
-            await #expect(throws: StoreError.conflict("case number T-101 is already registered")) {
+            await #expect(throws: StoreError.conflict(.taken(.caseNumber, value: "T-101"))) {
                 _ = try await households.register(sameCase, by: .system)
             }
         }

@@ -105,7 +105,7 @@ struct MatchLifecycleTests {
                     == 1)
             #expect(try await SeededCounty.count(client, "SELECT allocated FROM offers WHERE id = $1", [offer]) == 1)
             try await repository.recordFeedback(match: match, satisfaction: 5, comment: "及时", by: .system)
-            await #expect(throws: StoreError.conflict("match \(match) already has feedback")) {
+            await #expect(throws: StoreError.conflict(.feedbackRecorded(match: match))) {
                 try await repository.recordFeedback(match: match, satisfaction: 4, comment: nil, by: .system)
             }
             await #expect(
@@ -168,7 +168,7 @@ struct StaleProposalTests {
             try await client.query(
                 "UPDATE needs SET status = 'cancelled', closed_at = now() WHERE id = $1", [first.needID])
             await #expect(
-                throws: StoreError.conflict("need \(first.needID) is cancelled; its matches can no longer go ahead")
+                throws: StoreError.conflict(.notActive(.need, id: first.needID, status: "cancelled"))
             ) {
                 _ = try await repository.approve(match: first.id, by: .system)
             }

@@ -35,7 +35,7 @@ struct NeedRepositoryTests {
             #expect(try await RepositoryFixtures.audits(client, "need.record", need.id) == 1)
             await #expect(
                 throws: StoreError.conflict(
-                    "household \(household) already has need \(need.id) open for material.clothing_bedding")
+                    .needAlreadyOpen(household: household, need: need.id, category: "material.clothing_bedding"))
             ) {
                 _ = try await needs.record(
                     household: household, category: category, NeedDetails(quantity: 1), by: .system)

@@ -73,8 +73,7 @@ struct OfferRepositoryTests {
             let suspended = try await CharityRepository(client: client).suspend(
                 charity: charity, by: .system, reason: "核查")
             await #expect(
-                throws: StoreError.conflict(
-                    "charity \(suspended.id) is suspended; only an active charity can post offers")
+                throws: StoreError.conflict(.notActive(.charity, id: suspended.id, status: "suspended"))
             ) {
                 _ = try await offers.create(charity: charity, category: category, Self.terms, by: .system)
             }
@@ -92,8 +91,7 @@ struct OfferRepositoryTests {
             var terms = offer.terms
             terms.capacity = 2
             await #expect(
-                throws: StoreError.conflict(
-                    "offer \(offerID) has 3 unit(s) allocated; its capacity cannot drop below that")
+                throws: StoreError.conflict(.belowCommitted(.offer, id: offerID, units: 3))
             ) {
                 _ = try await offers.update(offer: offerID, terms, ifVersion: offer.version, by: .system)
             }

@@ -79,7 +79,7 @@ struct ReferenceRepositoryTests {
             let listed = try await aid.aid(ofHousehold: household, within: RepositoryFixtures.countyScope)
             #expect(listed.count == before + 1 && listed.contains(entry))
             await #expect(
-                throws: StoreError.conflict("government aid with external reference GOV-1 is already recorded")
+                throws: StoreError.conflict(.taken(.externalReference, value: "GOV-1"))
             ) {
                 _ = try await aid.recordGovernmentAid(
                     household: household,

@@ -25,7 +25,7 @@ struct TokenRepositoryTests {
             await #expect(throws: StoreError.invalid(field: "charity_id", reason: "unknown charity")) {
                 _ = try await users.create(login: "staff", name: "员工", role: .charity, charityID: 999_999, by: .system)
             }
-            await #expect(throws: StoreError.conflict("login admin is taken")) {
+            await #expect(throws: StoreError.conflict(.taken(.login, value: "admin"))) {
                 _ = try await users.create(login: "admin", name: "另一个", role: .admin, by: .system)
             }
             let disabled = try await users.disable(user: worker.id, by: Actor(userID: admin.id))
@@ -87,7 +87,7 @@ struct TokenRepositoryTests {
             #expect(try await tokens.authenticate(token: second.plaintext) != nil)
             _ = try await users.disable(user: worker.id, by: .system)
             #expect(try await tokens.authenticate(token: second.plaintext) == nil)
-            await #expect(throws: StoreError.conflict("user \(worker.id) is disabled; it cannot be given tokens")) {
+            await #expect(throws: StoreError.conflict(.notActive(.user, id: worker.id, status: "disabled"))) {
                 _ = try await tokens.issueToken(for: worker.id, label: nil, expiresAt: nil, by: .system)
             }
             await #expect(throws: StoreError.invalid(field: "expires_at", reason: "must be in the future")) {

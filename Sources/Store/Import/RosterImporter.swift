@@ -125,8 +125,9 @@ public struct RosterImporter: Sendable {
             where error.sqlState == .uniqueViolation || error.sqlState == .foreignKeyViolation
         {
             throw StoreError.conflict(
-                "another change to the same records was committed during the import (\(error.constraintName ?? "a constraint")); nothing was imported; import the file again"
-            )
+                .changedMeanwhile(
+                    "another change to the same records was committed during the import "
+                        + "(\(error.constraintName ?? "a constraint")); nothing was imported; import the file again"))
         }
     }
 

@@ -108,8 +108,7 @@ public struct AidRecordRepository: Sendable {
             _ = try HouseholdRepository.lock(household, within: scope, on: connection)
             let category = try CategoryRepository.category(id: aid.categoryID, field: "category_id", on: connection)
             let violations: [String: StoreError] = [
-                "aid_records_external_ref_key": .conflict(
-                    "government aid with external reference \(reference ?? "") is already recorded")
+                "aid_records_external_ref_key": .conflict(.taken(.externalReference, value: reference))
             ]
             let rows = try mappingViolations(violations) {
                 try connection.query(

@@ -230,7 +230,7 @@ public struct CharityRepository: Sendable {
 
     private static func violations(creditCode: String) -> [String: StoreError] {
         [
-            "charities_credit_code_key": .conflict("a charity with credit code \(creditCode) is already registered"),
+            "charities_credit_code_key": .conflict(.taken(.creditCode, value: creditCode)),
             "charities_credit_code_format": .invalid(
                 field: "credit_code", reason: "characters 3–8 must be digits (the registration area code)"),
             "charities_credit_code_valid": .invalid(

@@ -39,8 +39,8 @@ public struct HouseholdRepository: Sendable {
             throw StoreError.invalid(field: "region_code", reason: "\(entry.region) is outside your region (\(scope))")
         }
         let violations: [String: StoreError] = [
-            "households_case_number_key": .conflict("case number \(entry.caseNumber) is already registered"),
-            "households_id_number_hmac_key": .conflict("a household with this ID number is already registered"),
+            "households_case_number_key": .conflict(.taken(.caseNumber, value: entry.caseNumber)),
+            "households_id_number_hmac_key": .conflict(.taken(.idNumber, value: nil)),
             "households_region_code_fkey": .invalid(
                 field: "region_code", reason: "unknown region code \(entry.region)"),
         ]

@@ -52,7 +52,8 @@ public struct IdempotencyClaim: Sendable, Equatable {
         switch try IdempotencyKeys.lookup(self, on: connection) {
         case .replay(let outcome): throw StoreError.idempotentReplay(outcome)
         case .reusedForAnotherRequest: throw StoreError.idempotencyKeyReused
-        case .unused: throw StoreError.conflict("the idempotency key vanished while it was claimed; retry")
+        case .unused:
+            throw StoreError.conflict(.changedMeanwhile("the idempotency key vanished while it was claimed; retry"))
         }
     }
 

@@ -94,9 +94,7 @@ extension MatchRepository {
             """, [match.offerID, match.needID])
         guard let row = rows.first else { throw StoreError.notFound(entity: .match, id: String(match.id)) }
         guard try row.decode(Bool.self, "active"), !(try row.decode(Bool.self, "suspended_here")) else {
-            throw StoreError.conflict(
-                "charity \(try row.decode(Int64.self, "id")) is suspended or banned where this household lives; "
-                    + "its matches there cannot go ahead")
+            throw StoreError.conflict(.charityNotInGoodStanding(charity: try row.decode(Int64.self, "id")))
         }
     }
 }

@@ -80,10 +80,10 @@ extension MatchRepository {
         guard let row = rows.first else { throw StoreError.notFound(entity: .need, id: String(need)) }
         let status = try row.decode(String.self, "status")
         guard status == "open" || status == "matched" else {
-            throw StoreError.conflict("need \(need) is \(status); its matches can no longer go ahead")
+            throw StoreError.conflict(.notActive(.need, id: need, status: status))
         }
         guard try row.decode(Bool.self, "consented") else {
-            throw StoreError.conflict("the household of need \(need) has withdrawn its consent to share with charities")
+            throw StoreError.conflict(.consentWithdrawn(need: need))
         }
     }
 
@@ -106,7 +106,7 @@ extension MatchRepository {
         guard let row = state.first else { throw StoreError.notFound(entity: .offer, id: String(offer)) }
         let status = try row.decode(String.self, "status")
         guard status == "open" else {
-            throw StoreError.conflict("offer \(offer) is \(status); only an open offer can take on matches")
+            throw StoreError.conflict(.notActive(.offer, id: offer, status: status))
         }
         throw StoreError.capacityExhausted(
             offerID: offer, requested: units, remaining: try row.decode(Int.self, "remaining"))

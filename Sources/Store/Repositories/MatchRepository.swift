@@ -105,7 +105,7 @@ public struct MatchRepository: Sendable {
                     "INSERT INTO feedback (match_id, satisfaction, comment, recorded_by) VALUES ($1, $2, $3, $4)",
                     [id, satisfaction, comment, actor.userID])
             } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-                throw StoreError.conflict("match \(id) already has feedback")
+                throw StoreError.conflict(.feedbackRecorded(match: id))
             }
             try AuditTrail.record(
                 on: connection, actor: actor, action: "match.feedback", entityType: "match", entityID: String(id),

@@ -37,8 +37,8 @@ public struct NeedRepository: Sendable {
                 """, [household, category.id])
             if let existing = open.first {
                 throw StoreError.conflict(
-                    "household \(household) already has need \(try existing.decode(Int64.self, "id")) open for \(category.code)"
-                )
+                    .needAlreadyOpen(
+                        household: household, need: try existing.decode(Int64.self, "id"), category: category.code))
             }
             let rows = try connection.query(
                 """
@@ -113,8 +113,7 @@ public struct NeedRepository: Sendable {
                      WHERE need_id = $1 AND status IN ('approved', 'accepted')
                     """, [id])[0].decode(Int.self, "units") + current.fulfilledQuantity
             guard details.quantity >= committed else {
-                throw StoreError.conflict(
-                    "need \(id) has \(committed) unit(s) delivered or reserved; the quantity cannot drop below that")
+                throw StoreError.conflict(.belowCommitted(.need, id: id, units: committed))
             }
             try connection.query(
                 """

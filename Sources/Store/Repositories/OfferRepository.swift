@@ -28,7 +28,7 @@ public struct OfferRepository: Sendable {
                 throw StoreError.notFound(entity: .charity, id: String(charity))
             }
             guard status == CharityStatus.active.rawValue else {
-                throw StoreError.conflict("charity \(charity) is \(status); only an active charity can post offers")
+                throw StoreError.conflict(.notActive(.charity, id: charity, status: status))
             }
             let category = try CategoryRepository.category(id: category, field: "category_id", on: connection)
             let terms = try terms.validated(category: category)
@@ -101,8 +101,7 @@ public struct OfferRepository: Sendable {
                 id: current.categoryID, field: "category_id", on: connection)
             let terms = try terms.validated(category: category)
             guard terms.capacity >= current.allocated else {
-                throw StoreError.conflict(
-                    "offer \(id) has \(current.allocated) unit(s) allocated; its capacity cannot drop below that")
+                throw StoreError.conflict(.belowCommitted(.offer, id: id, units: current.allocated))
             }
             let rows = try mappingViolations(Self.violations) {
                 try connection.query(
@@ -200,7 +199,7 @@ public struct OfferRepository: Sendable {
 
     /// The database's last word on what validation let through.
     private static let violations: [String: StoreError] = [
-        "offers_allocated_within_capacity": .conflict("the capacity cannot drop below the units already allocated"),
+        "offers_allocated_within_capacity": .conflict(.belowCommitted(.offer, id: nil, units: nil)),
         "offers_validity_order": .invalid(field: "available_until", reason: "must be after available_from"),
         "offers_region_prefixes_valid": .invalid(field: "service_region_prefixes", reason: "is not a region prefix"),
     ]

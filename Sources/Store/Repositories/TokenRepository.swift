@@ -85,7 +85,7 @@ public struct TokenRepository: Sendable {
             let users = try connection.query("SELECT disabled_at FROM users WHERE id = $1 FOR KEY SHARE", [user])
             guard let row = users.first else { throw StoreError.notFound(entity: .user, id: String(user)) }
             guard try row.decode(Date?.self, "disabled_at") == nil else {
-                throw StoreError.conflict("user \(user) is disabled; it cannot be given tokens")
+                throw StoreError.conflict(.notActive(.user, id: user, status: "disabled"))
             }
             let rows = try connection.query(
                 """

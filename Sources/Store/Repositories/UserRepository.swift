@@ -89,7 +89,7 @@ public struct UserRepository: Sendable {
             }
         }
         let violations: [String: StoreError] = [
-            "users_login_key": .conflict("login \(login) is taken"),
+            "users_login_key": .conflict(.taken(.login, value: login)),
             "users_region_code_fkey": .invalid(field: "region_code", reason: "unknown region code"),
             "users_charity_id_fkey": .invalid(field: "charity_id", reason: "unknown charity"),
         ]

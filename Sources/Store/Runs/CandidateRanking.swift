@@ -117,7 +117,8 @@ struct NeedEvaluation: Sendable {
             """, [id, now])[0]
         need = try CandidateSet.need(from: row)
         guard let household = try CandidateSet.household(from: row) else {
-            throw StoreError.conflict("household \(need.householdID) has an invalid region code; this is a bug")
+            throw StoreError.conflict(
+                .inconsistent("household \(need.householdID) has an invalid region code; this is a bug"))
         }
         self.household = household
         let recent = CandidateQuery.givenRecently(now: "$2::timestamptz", lookBackDays: "$3::integer")

@@ -118,7 +118,7 @@ public struct MatchingRuns: Sendable {
         shards: [CandidateSet.Shard], snapshot: String, request: MatchingRunRequest, client: PostgresClient
     ) async throws -> [CandidateSet.PairRows] {
         guard snapshot.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
-            throw StoreError.conflict("the server returned an unexpected snapshot id")
+            throw StoreError.conflict(.inconsistent("the server returned an unexpected snapshot id"))
         }
         return try await withThrowingTaskGroup(of: CandidateSet.PairRows.self) { group in
             for shard in shards {
@@ -252,7 +252,7 @@ public struct MatchingRuns: Sendable {
                 households: caps, edgeStart: candidates.pairStart, edgeOffers: candidates.pairOffers,
                 edgeScores: scores)
         } catch {
-            throw StoreError.conflict("the candidate set is inconsistent (\(error)); this is a bug")
+            throw StoreError.conflict(.inconsistent("the candidate set is inconsistent (\(error)); this is a bug"))
         }
     }
 }

@@ -110,7 +110,7 @@ extension MatchingRuns {
                 }
             }
         } catch let error as PostgresError where error.sqlState == .uniqueViolation {
-            throw StoreError.conflict("a match was proposed by hand on a pair this run chose; run the matching again")
+            throw StoreError.conflict(.proposedMeanwhile)
         }
         return (runID, assignment)
     }

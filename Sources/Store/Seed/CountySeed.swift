@@ -84,7 +84,7 @@ public struct CountySeed: Sendable {
         try plan.validate()
         if try await isSeeded(county: plan.county) {
             throw StoreError.conflict(
-                "county \(plan.county) already has households; seed into a fresh database or another county")
+                .notReady("county \(plan.county) already has households; seed into a fresh database or another county"))
         }
         let sealer = self.sealer
         return try await client.withConnection { connection in
@@ -110,7 +110,7 @@ public struct CountySeed: Sendable {
                 nameZh: try row.decode(String.self, "name_zh"))
         }
         guard entries.contains(where: { $0.parentID != nil }) else {
-            throw StoreError.conflict("the categories table is empty: run charity-match migrate first")
+            throw StoreError.conflict(.notReady("the categories table is empty: run charity-match migrate first"))
         }
         return SeedTaxonomy(entries: entries)
     }

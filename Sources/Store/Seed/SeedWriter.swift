@@ -80,7 +80,8 @@ struct SeedWriter {
         let high = try row.decode(Int64.self, "high")
         let count = try row.decode(Int.self, "n")
         guard count == expected, expected == 0 || high - low + 1 == Int64(count) else {
-            throw StoreError.conflict("\(table) received rows from another writer during the seed; run it again")
+            throw StoreError.conflict(
+                .changedMeanwhile("\(table) received rows from another writer during the seed; run it again"))
         }
         return (0..<Int64(count)).map { low + $0 }
     }
@@ -141,7 +142,7 @@ struct SeedWriter {
                 let village = villages[random.int(in: 0...villages.count - 1)]
                 let household = synthesis.household(index: index, village: village, county: county, random: &random)
                 guard let number = ResidentIDNumber.completing(household.idBody, today: today) else {
-                    throw StoreError.conflict("the seeder made an invalid ID number; this is a bug")
+                    throw StoreError.conflict(.inconsistent("the seeder made an invalid ID number; this is a bug"))
                 }
                 let sealed = sealer.seal(number)
                 try writer.append(text: "\(county)-\(CountyGeography.pad(index + 1, 7))")
