@@ -75,7 +75,7 @@ struct CharityController {
     @Sendable func suspend(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.authorize(.suspendCharity)
-        let current = try await sanctionable(context, principal)
+        let current = try await sanctionable(context, principal, for: .suspendCharity)
         let input = try await services.body(CharitySanction.self, request, context)
         if input.until != nil {
             throw Problem.validation([.init(field: "/until", message: "belongs to bans only")])
@@ -99,7 +99,7 @@ struct CharityController {
     @Sendable func reinstate(_ request: Request, context: APIRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         try principal.authorize(.reinstateCharity)
-        let current = try await sanctionable(context, principal)
+        let current = try await sanctionable(context, principal, for: .reinstateCharity)
         let record = try await services.charities.reinstate(
             charity: current.id, by: principal, idempotency: context.idempotency)
         return try await resource(record, for: principal)
@@ -107,9 +107,12 @@ struct CharityController {
 
     /// The charity of the path if the caller may sanction it (a coordinator: one at work in
     /// their region), else 404 before any body is read.
-    private func sanctionable(_ context: APIRequestContext, _ principal: Principal) async throws -> CharityRecord {
+    private func sanctionable(
+        _ context: APIRequestContext, _ principal: Principal, for action: Action
+    ) async throws -> CharityRecord {
         let id = try context.pathID()
-        guard let record = try await services.charities.charity(id: id, sanctionableBy: principal) else {
+        guard let record = try await services.charities.charity(id: id, sanctionableBy: principal, for: action)
+        else {
             throw Problem.notFound("charity", String(id))
         }
         return record

@@ -101,10 +101,13 @@ extension CharityRepository {
         }
     }
 
-    /// The charity if `principal` may sanction it: an administrator any, a coordinator one at
-    /// work in their region; else nil, as a missing one.
-    public func charity(id: Int64, sanctionableBy principal: Principal) async throws -> CharityRecord? {
-        try principal.authorize(.suspendCharity)
+    /// The charity if `principal` may take `action` (a suspension or a reinstatement) on
+    /// it: an administrator any, a coordinator one at work in their region; else nil, as a
+    /// missing one.
+    public func charity(
+        id: Int64, sanctionableBy principal: Principal, for action: Action
+    ) async throws -> CharityRecord? {
+        try principal.authorize(action)
         return try await RegionalCharities(client: client).charity(id: id, within: principal.regionLimit)
     }
 

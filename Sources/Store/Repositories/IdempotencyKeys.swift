@@ -67,20 +67,6 @@ public struct IdempotencyClaim: Sendable, Equatable {
     }
 }
 
-extension Optional where Wrapped == IdempotencyClaim {
-    /// Runs a keyed write's effect between ``IdempotencyClaim/begin(on:)`` and
-    /// ``IdempotencyClaim/complete(_:on:)``; with no key, just the effect.
-    func guarding<T>(
-        _ connection: PostgresConnection, _ outcome: (T) -> IdempotencyOutcome, _ effect: () throws -> T
-    ) throws -> T {
-        guard let claim = self else { return try effect() }
-        try claim.begin(on: connection)
-        let result = try effect()
-        try claim.complete(outcome(result), on: connection)
-        return result
-    }
-}
-
 /// The keys' lookups and their housekeeping.
 public struct IdempotencyKeys: Sendable {
     /// What a key means for a request arriving now.
