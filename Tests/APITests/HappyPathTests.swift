@@ -60,9 +60,15 @@ struct HappyPathTests {
 
                 let accepted = try await api.call(.post, "/v1/matches/\(matchID)/accept", as: .charity)
                 #expect(accepted["status"]?.stringValue == "accepted")
-                let delivered = try await api.call(.post, "/v1/matches/\(matchID)/deliver", as: .charity)
+                let today = try await fixture.scalar(
+                    String.self, "SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text", [])
+                let delivered = try await api.call(
+                    .post, "/v1/matches/\(matchID)/deliver", as: .charity,
+                    json: #"{"delivered_units":2,"delivered_on":"\#(today)","receipt_code":"QS-0001"}"#)
                 #expect(delivered["status"]?.stringValue == "delivered")
                 #expect(delivered["delivery"] == nil)
+                #expect(delivered["delivery_report"]?["delivered_units"] == .integer(2))
+                #expect(delivered["delivery_report"]?["receipt_code"]?.stringValue == "QS-0001")
 
                 let feedback = try await api.call(
                     .post, "/v1/matches/\(matchID)/feedback", as: .caseworker,

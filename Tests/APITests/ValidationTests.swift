@@ -69,7 +69,8 @@ struct ValidationTests {
                 caller: .charity, path: "/v1/matches/\(targets.ourMatch)/decline",
                 body: ["reason_code": q("no_capacity")]),
             "post /v1/matches/{id}/deliver": Write(
-                caller: .charity, path: "/v1/matches/\(targets.ourMatch)/deliver", body: ["note": q("ok")]),
+                caller: .charity, path: "/v1/matches/\(targets.ourMatch)/deliver",
+                body: ["delivered_units": "1", "delivered_on": q("2026-01-01"), "received_by": q("收件人")]),
             "post /v1/matches/{id}/cancel": Write(
                 caller: .caseworker, path: "/v1/matches/\(targets.ourMatch)/cancel",
                 body: ["reason_code": q("household_moved")]),
