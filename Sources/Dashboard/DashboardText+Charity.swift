@@ -20,7 +20,7 @@ extension DashboardText {
         "error.offerChangedElsewhere": "保存前这条供给已在别处修改（例如另一个标签页）。您填写的内容仍在下方；请核对当前状态后再次保存。",
         "error.offerClosed": "这条供给已关闭，不能再修改。", "error.offerMoved": "这条供给的状态已经变化，请查看当前状态。",
         // Delivery and the receipt
-        "deliveryRecord": "送达记录", "deliveredUnits": "实际送达数量", "deliveredOn": "送达日期",
+        "deliveryRecord": "送达记录", "deliveredQuantity": "实际送达数量", "deliveredOn": "送达日期",
         "receivedBy": "签收人（签名）", "receiptCode": "签收单编号",
         "receiptHint": "填写签收人的签名姓名，或纸质签收单的编号，至少一项。送达日期不能早于批准日期，也不能晚于今天。",
         "printReceipt": "打印签收单", "receiptTitle": "签收单", "receiptNoContact": "未显示联系方式：家庭未同意共享，或匹配已送达。",
@@ -30,9 +30,9 @@ extension DashboardText {
         "error.deliveredOn": "送达日期须在批准日期和今天之间（年-月-日）。",
         "error.receiptRequired": "请填写签收人姓名或签收单编号。", "error.receiptText": "签收信息须为一行，不超过 100 字。",
         // Notices after an action
-        "notice.offerPosted": "供给已发布。", "notice.offerSaved": "修改已保存。", "notice.offerPaused": "供给已暂停。",
-        "notice.offerResumed": "供给已恢复。", "notice.offerClosed": "供给已关闭。", "notice.match.accept": "已接受匹配。",
-        "notice.match.decline": "已婉拒匹配，数量已退回供给。", "notice.match.deliver": "已记录送达和签收。",
+        "notice.offerPosted": "供给 {0} 已发布。", "notice.offerSaved": "供给 {0} 的修改已保存。",
+        "notice.offerPaused": "供给 {0} 已暂停。", "notice.offerResumed": "供给 {0} 已恢复。",
+        "notice.offerClosed": "供给 {0} 已关闭。",
     ]
 
     static let charityEnglish: [String: String] = [
@@ -62,7 +62,7 @@ extension DashboardText {
         "error.offerClosed": "This offer is closed and can no longer be changed.",
         "error.offerMoved": "This offer has changed meanwhile; see where it stands now.",
         // Delivery and the receipt
-        "deliveryRecord": "Delivery record", "deliveredUnits": "Units delivered", "deliveredOn": "Delivered on",
+        "deliveryRecord": "Delivery record", "deliveredQuantity": "Units delivered", "deliveredOn": "Delivered on",
         "receivedBy": "Received by (name as signed)", "receiptCode": "Receipt number",
         "receiptHint":
             "Give the receiver's name as signed, or the number of the paper receipt, or both. The date may not be before the approval or after today.",
@@ -76,11 +76,8 @@ extension DashboardText {
         "error.receiptRequired": "Give the receiver's name or the receipt number.",
         "error.receiptText": "Receipt details must be one line of at most 100 characters.",
         // Notices after an action
-        "notice.offerPosted": "Offer posted.", "notice.offerSaved": "Changes saved.",
-        "notice.offerPaused": "Offer paused.",
-        "notice.offerResumed": "Offer resumed.", "notice.offerClosed": "Offer closed.",
-        "notice.match.accept": "Match accepted.",
-        "notice.match.decline": "Match declined; the units went back to the offer.",
-        "notice.match.deliver": "Delivery and receipt recorded.",
+        "notice.offerPosted": "Offer {0} posted.", "notice.offerSaved": "Changes to offer {0} saved.",
+        "notice.offerPaused": "Offer {0} paused.", "notice.offerResumed": "Offer {0} resumed.",
+        "notice.offerClosed": "Offer {0} closed.",
     ]
 }

@@ -64,7 +64,7 @@ struct DeliveryReportTests {
             let details = try await client.query(
                 "SELECT details::text AS d FROM audit_log WHERE action = 'match.deliver' AND entity_id = $1",
                 [String(match)])[0].decode(String.self, "d")
-            #expect(details.contains("\"delivered_units\":2"))
+            #expect(details.contains("\"delivered_units\": 2"))
             #expect(!details.contains("王某某"))
         }
     }
