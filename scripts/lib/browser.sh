@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034 # sets variables for the scripts that source it
+# shellcheck disable=SC2034,SC2154 # sets variables for, and reads $repo of, the scripts that source it
 # The browser the journeys and the screenshots drive: Debian's chromium (with CJK fonts),
 # and Playwright for Python in a private venv that drives it (no browser is downloaded).
 # Sets: chromium (the browser's path), journey_python (the venv's python).
