@@ -98,7 +98,7 @@ extension DashboardController {
                         note: transition == .decline && !entry.note.isEmpty ? entry.note : nil, delivery: report)
                     return Self.redirect(
                         posted["back"] == "match" ? "/dashboard/matches/\(match.id)" : "/dashboard/matches",
-                        notice: "match." + transition.rawValue)
+                        notice: "match." + transition.rawValue, "#\(match.id)")
                 } catch let error as StoreError {
                     guard transition == .deliver ? delivery.refuse(error) : entry.refuse(error) else { throw error }
                 }

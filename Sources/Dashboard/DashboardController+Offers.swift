@@ -95,7 +95,7 @@ extension DashboardController {
             do {
                 let offer = try await offers.create(
                     charity: charity, category: category.id, terms, by: session.principal.actor)
-                return Self.redirect("/dashboard/offers/\(offer.id)", notice: "offerPosted")
+                return Self.redirect("/dashboard/offers/\(offer.id)", notice: "offerPosted", "#\(offer.id)")
             } catch let error as StoreError {
                 guard entry.refuse(error) else { throw error }
             }
@@ -136,7 +136,7 @@ extension DashboardController {
             do {
                 _ = try await offers.update(
                     offer: id, terms, ifVersion: version, charity: charity, by: session.principal.actor)
-                return Self.redirect("/dashboard/offers/\(id)", notice: "offerSaved")
+                return Self.redirect("/dashboard/offers/\(id)", notice: "offerSaved", "#\(id)")
             } catch let error as StoreError {
                 guard entry.refuse(error) else { throw error }
             }
@@ -175,7 +175,7 @@ extension DashboardController {
                 return try await offerFormPage(entry, offer: latest, request, session, status: .conflict)
             }
             let notice = ["pause": "offerPaused", "resume": "offerResumed"][step] ?? "offerClosed"
-            return Self.redirect("/dashboard/offers/\(id)", notice: notice)
+            return Self.redirect("/dashboard/offers/\(id)", notice: notice, "#\(id)")
         }
     }
 

@@ -10,6 +10,7 @@ enum DashboardText {
         (fieldChinese, fieldEnglish),
         (coordinatorChinese, coordinatorEnglish),
         (charityChinese, charityEnglish),
+        (noticeChinese, noticeEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(
