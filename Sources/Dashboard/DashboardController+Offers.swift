@@ -43,13 +43,15 @@ extension DashboardController {
             charity: charity, status: status, after: Self.cursor(request, "after"),
             before: Self.cursor(request, "before"), limit: Self.offerPageSize)
         let totals = try await offers.totals(charity: charity)
+        let places = try await townshipNames()
         let rows = page.items.map { offer -> [String: Any] in
             [
                 "id": String(offer.id), "href": "/dashboard/offers/\(offer.id)", "title": offer.terms.title,
                 "category": categoryName(offer.categoryID, language),
                 "capacity": "\(offer.terms.capacity) \(Self.unitName(offer.terms.unit, texts))",
                 "allocated": String(offer.allocated), "remaining": String(offer.remaining),
-                "area": areaText(offer.terms, texts), "until": offer.terms.availableUntil.map(OfferForm.dayText) ?? "–",
+                "area": areaText(offer.terms, places, texts),
+                "until": offer.terms.availableUntil.map(OfferForm.dayText) ?? "–",
                 "status": texts["offerStatus." + offer.status.rawValue] ?? offer.status.rawValue,
                 "statusCode": offer.status.rawValue,
             ]
@@ -187,7 +189,9 @@ extension DashboardController {
     ) async throws -> Response {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
-        var choices = try await regions.townships().map { township -> [String: Any] in
+        let townships = try await regions.townships()
+        let places = Dictionary(townships.map { ($0.scopePrefix, $0.name) }) { first, _ in first }
+        var choices = townships.map { township -> [String: Any] in
             [
                 "value": township.scopePrefix, "label": township.name,
                 "checked": entry.townships.contains(township.scopePrefix),
@@ -207,23 +211,30 @@ extension DashboardController {
             ] as [String: Any],
             "townships": choices, "units": unitChoices(entry.unit, texts),
             "errors": entry.errors.filter { $0.key != "form" }.mapValues { texts[$0] ?? $0 },
-            "hasErrors": !entry.errors.isEmpty,
+            "hasErrors": entry.errors.keys.contains { $0 != "form" },
         ]
         if let key = entry.errors["form"] { values["formError"] = texts[key] ?? key }
         if let offer {
-            values["offer"] =
-                [
-                    "id": String(offer.id), "category": categoryName(offer.categoryID, language),
-                    "title": offer.terms.title, "area": areaText(offer.terms, texts),
-                    "capacity": "\(offer.terms.capacity) \(Self.unitName(offer.terms.unit, texts))",
-                    "status": texts["offerStatus." + offer.status.rawValue] ?? offer.status.rawValue,
-                    "statusCode": offer.status.rawValue, "allocated": String(offer.allocated),
-                    "remaining": String(offer.remaining), "version": String(offer.version),
-                    "editable": offer.status != .closed,
-                    "pause": offer.status == .open ? "/dashboard/offers/\(offer.id)/pause" : "",
-                    "resume": offer.status == .paused ? "/dashboard/offers/\(offer.id)/resume" : "",
-                    "close": offer.status != .closed ? "/dashboard/offers/\(offer.id)/close" : "",
-                ] as [String: Any]
+            var standing: [String: Any] = [
+                "id": String(offer.id), "category": categoryName(offer.categoryID, language),
+                "title": offer.terms.title, "area": areaText(offer.terms, places, texts),
+                "capacity": "\(offer.terms.capacity) \(Self.unitName(offer.terms.unit, texts))",
+                "status": texts["offerStatus." + offer.status.rawValue] ?? offer.status.rawValue,
+                "statusCode": offer.status.rawValue, "allocated": String(offer.allocated),
+                "remaining": String(offer.remaining),
+            ]
+            let path = "/dashboard/offers/\(offer.id)/"
+            switch offer.status {
+            case .open:
+                standing["pause"] = path + "pause"
+                standing["close"] = path + "close"
+            case .paused:
+                standing["resume"] = path + "resume"
+                standing["close"] = path + "close"
+            case .closed:
+                values["closed"] = true
+            }
+            values["offer"] = standing
         } else {
             values["isNew"] = true
             values["categoryGroups"] = categoryGroups(selected: entry.category, language)
@@ -258,13 +269,21 @@ extension DashboardController {
         }
     }
 
-    /// Where an offer serves, in words: the townships' count, the circle, or both.
-    private func areaText(_ terms: OfferTerms, _ texts: [String: String]) -> String {
+    /// Township names by scope prefix, to name the regions an offer serves.
+    private func townshipNames() async throws -> [String: String] {
+        Dictionary(try await regions.townships().map { ($0.scopePrefix, $0.name) }) { first, _ in first }
+    }
+
+    /// Where an offer serves, in words: up to three townships by name (else their count),
+    /// the circle, or both.
+    private func areaText(_ terms: OfferTerms, _ places: [String: String], _ texts: [String: String]) -> String {
         var parts: [String] = []
-        if !terms.serviceRegionPrefixes.isEmpty {
+        let prefixes = terms.serviceRegionPrefixes
+        if !prefixes.isEmpty {
             parts.append(
-                (texts["areaRegions"] ?? "%d").replacingOccurrences(
-                    of: "%d", with: String(terms.serviceRegionPrefixes.count)))
+                prefixes.count <= 3
+                    ? prefixes.map { places[$0] ?? $0 }.joined(separator: "、")
+                    : (texts["areaRegions"] ?? "%d").replacingOccurrences(of: "%d", with: String(prefixes.count)))
         }
         if let circle = terms.serviceCircle {
             parts.append(

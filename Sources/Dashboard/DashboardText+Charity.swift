@@ -9,6 +9,7 @@ extension DashboardText {
         "areaByTownships": "按乡镇（街道）：勾选服务的乡镇", "areaByCircle": "按圆形范围：中心点和半径",
         "latitude": "中心纬度", "longitude": "中心经度", "radiusKm": "半径（公里）", "saveOffer": "保存修改",
         "backToOffers": "返回供给列表", "pauseOffer": "暂停", "resumeOffer": "恢复", "closeOffer": "关闭供给",
+        "offerClosedHint": "这条供给已关闭，不再参与匹配，也不能修改。",
         "closeHint": "暂停后不再参与新的匹配，可随时恢复；关闭后不可恢复，已批准和已接受的匹配照常进行。",
         "defaultUnit": "类别默认单位", "areaRegions": "%d 个地区", "areaCircle": "半径 %@ 公里",
         "error.titleRequired": "请填写供给名称（一行，不超过 200 字）。",
@@ -45,6 +46,7 @@ extension DashboardText {
         "latitude": "Centre latitude", "longitude": "Centre longitude", "radiusKm": "Radius (km)",
         "saveOffer": "Save changes", "backToOffers": "Back to offers", "pauseOffer": "Pause", "resumeOffer": "Resume",
         "closeOffer": "Close offer",
+        "offerClosedHint": "This offer is closed: it takes no matches and cannot be changed.",
         "closeHint":
             "A paused offer takes no new matches until resumed; a closed one is closed for good. Approved and accepted matches carry on.",
         "defaultUnit": "Category's default unit", "areaRegions": "%d regions", "areaCircle": "%@ km radius",

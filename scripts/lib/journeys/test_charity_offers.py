@@ -98,6 +98,7 @@ def test_an_edit_after_another_tab_saved_is_a_conflict_that_keeps_what_was_typed
     assert "已在别处修改" in page.inner_text("#form-error")
     assert page.input_value("#title") == "旅程-冲突-本页改名"
     assert page.inner_text("#saved-capacity").startswith("15")
+    page.screenshot(path="/tmp/charity-offer-conflict-820.png", full_page=True)
     offer = offer_row(app, title)
     assert offer[2] == "15" and offer[8] == "2"
 
@@ -123,6 +124,7 @@ def test_pause_resume_and_close_in_english(app, person):
         assert notice in page.locator("[role=status]").inner_text()
         assert offer_row(app, title)[1] == status
     assert page.locator("button:text-is('Resume')").count() == 0
+    assert page.locator("#offer-form").count() == 0, "a closed offer is not edited"
     assert app.sql(
         "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE entity_type = 'offer' AND entity_id = %s",
         offer_row(app, title)[0]) == [("offer.create,offer.pause,offer.resume,offer.close",)]
@@ -131,3 +133,4 @@ def test_pause_resume_and_close_in_english(app, person):
     assert page.locator(f"a:text-is('{title}')").count() == 1
     page.goto(app.url + "/dashboard/offers?status=open")
     assert page.locator(f"a:text-is('{title}')").count() == 0
+    page.screenshot(path="/tmp/charity-offers-820-en.png", full_page=True)
