@@ -189,7 +189,7 @@ extension DashboardController {
     ) async throws -> Response {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
-        let townships = try await regions.townships()
+        let townships = try await regions.serviceAreas()
         let places = Dictionary(townships.map { ($0.scopePrefix, $0.name) }) { first, _ in first }
         var choices = townships.map { township -> [String: Any] in
             [
@@ -269,9 +269,9 @@ extension DashboardController {
         }
     }
 
-    /// Township names by scope prefix, to name the regions an offer serves.
+    /// County and township names by scope prefix, to name the regions an offer serves.
     private func townshipNames() async throws -> [String: String] {
-        Dictionary(try await regions.townships().map { ($0.scopePrefix, $0.name) }) { first, _ in first }
+        Dictionary(try await regions.serviceAreas().map { ($0.scopePrefix, $0.name) }) { first, _ in first }
     }
 
     /// Where an offer serves, in words: up to three townships by name (else their count),

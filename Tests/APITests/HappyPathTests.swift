@@ -62,6 +62,18 @@ struct HappyPathTests {
                 #expect(accepted["status"]?.stringValue == "accepted")
                 let today = try await fixture.scalar(
                     String.self, "SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text", [])
+                // A delivery outside the Store's rules is refused, naming the field, and changes nothing.
+                let bare = try await api.call(.post, "/v1/matches/\(matchID)/deliver", as: .charity)
+                #expect(bare.status == .unprocessableContent)
+                for (body, field) in [
+                    (#"{"delivered_units":3,"delivered_on":"\#(today)","received_by":"王某某"}"#, "/delivered_units"),
+                    (#"{"delivered_units":1,"delivered_on":"2999-01-01","received_by":"王某某"}"#, "/delivered_on"),
+                    (#"{"delivered_units":1,"delivered_on":"\#(today)"}"#, "/received_by"),
+                ] {
+                    let refused = try await api.call(
+                        .post, "/v1/matches/\(matchID)/deliver", as: .charity, json: body)
+                    #expect(refused.status == .unprocessableContent && refused.errorFields == [field], "\(body)")
+                }
                 let delivered = try await api.call(
                     .post, "/v1/matches/\(matchID)/deliver", as: .charity,
                     json: #"{"delivered_units":2,"delivered_on":"\#(today)","receipt_code":"QS-0001"}"#)
@@ -82,7 +94,7 @@ struct HappyPathTests {
                 let audits = try await fixture.scalar(
                     Int.self, "SELECT count(*)::int FROM audit_log WHERE entity_type = 'match' AND entity_id = $1",
                     [String(matchID)])
-                #expect(audits == 5)
+                #expect(audits == 5, "refused deliveries leave no audit row")
             }
         }
     }

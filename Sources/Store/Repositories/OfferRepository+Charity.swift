@@ -80,11 +80,11 @@ extension OfferRepository {
 }
 
 extension RegionRepository {
-    /// Every township (乡镇/街道) on the map, by code, at most `limit`: what a charity
-    /// picks its offers' service areas from.
-    public func townships(limit: Int = 500) async throws -> [RegionRecord] {
+    /// Every county and township (区县, 乡镇/街道) on the map, by code, at most `limit`: what a
+    /// charity picks its offers' service areas from (a county serves all its townships).
+    public func serviceAreas(limit: Int = 500) async throws -> [RegionRecord] {
         try await client.query(
-            "SELECT \(RegionRecord.columns) FROM regions WHERE level = 4 ORDER BY code LIMIT $1", [limit]
+            "SELECT \(RegionRecord.columns) FROM regions WHERE level IN (3, 4) ORDER BY code LIMIT $1", [limit]
         ).map(RegionRecord.init(row:))
     }
 }
