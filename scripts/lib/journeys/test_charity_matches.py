@@ -52,6 +52,7 @@ def test_accept_then_deliver_with_units_day_and_receipt(app, person):
         page.click(f"#match-{match} form.deliver button[type=submit]")
     assert page.get_attribute(f"#on-{match}", "aria-invalid") == "true"
     assert page.input_value(f"#code-{match}") == "QS-2026-0001"
+    page.screenshot(path="/tmp/charity-deliver-form-820.png", full_page=True)
     assert match_state(app, match)[0] == "accepted"
 
     page.fill(f"#on-{match}", today)
