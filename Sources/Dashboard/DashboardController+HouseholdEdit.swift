@@ -40,7 +40,8 @@ extension DashboardController {
         do {
             let record = try await households.register(
                 registration, within: session.regionLimit, by: session.principal.actor)
-            return Self.redirect("/dashboard/households/\(record.id)")
+            return Self.redirect(
+                "/dashboard/households/\(record.id)", notice: "householdRegistered", record.caseNumber)
         } catch let error as StoreError {
             guard entry.refuse(error) else { throw error }
             var status = HTTPResponse.Status.unprocessableContent
@@ -80,7 +81,7 @@ extension DashboardController {
         do {
             _ = try await households.update(
                 household: id, expectedVersion: version, changes, by: session.principal)
-            return Self.redirect("/dashboard/households/\(id)")
+            return Self.redirect("/dashboard/households/\(id)", notice: "householdUpdated", household.caseNumber)
         } catch let error as StoreError {
             guard entry.refuse(error) else { throw error }
             guard case .versionMismatch = error else {
@@ -109,7 +110,7 @@ extension DashboardController {
         } catch StoreError.invalid(_, _) {
             return try await householdPage(id, consentError: "error.consentScope", request, session)
         }
-        return Self.redirect("/dashboard/households/\(id)")
+        return Self.redirect("/dashboard/households/\(id)#consent", notice: "consentRecorded")
     }
 
     @Sendable func withdrawHouseholdConsent(_ request: Request, context: Context) async throws -> Response {
@@ -127,7 +128,7 @@ extension DashboardController {
         } catch StoreError.invalidTransition(_, _, _, _) {
             return try await householdPage(id, consentError: "error.noConsentToWithdraw", request, session)
         }
-        return Self.redirect("/dashboard/households/\(id)")
+        return Self.redirect("/dashboard/households/\(id)#consent", notice: "consentWithdrawn")
     }
 
     /// The registration form (no `current`) or the edit form of `current`; with `conflict`

@@ -43,7 +43,7 @@ extension DashboardController {
         do {
             _ = try await needs.update(
                 need: need.id, details, ifVersion: version, within: session.regionLimit, by: session.principal.actor)
-            return Self.redirect("/dashboard/needs/\(need.id)")
+            return Self.redirect("/dashboard/needs/\(need.id)", notice: "needUpdated", "#\(need.id)")
         } catch let error as StoreError {
             guard entry.refuse(error) else { throw error }
             switch error {
@@ -71,7 +71,7 @@ extension DashboardController {
             _ = try await needs.cancel(
                 need: need.id, within: session.regionLimit, by: session.principal.actor, reason: posted["reason"] ?? "",
                 note: note.isEmpty ? nil : note)
-            return Self.redirect("/dashboard/needs/\(need.id)")
+            return Self.redirect("/dashboard/needs/\(need.id)", notice: "needCancelled", "#\(need.id)")
         } catch let error as StoreError {
             let (key, status): (String, HTTPResponse.Status) =
                 switch error {
@@ -101,7 +101,8 @@ extension DashboardController {
         do {
             let match = try await matches.propose(
                 need: need.id, offer: offer, units: Int(unitsText), by: session.principal)
-            return Self.redirect("/dashboard/needs/\(need.id)#match-\(match.id)")
+            return Self.redirect(
+                "/dashboard/needs/\(need.id)#match-\(match.id)", notice: "matchProposed", "#\(match.id)")
         } catch let error as StoreError {
             let (key, status): (String, HTTPResponse.Status) =
                 switch error {

@@ -3,6 +3,11 @@
 /// cancel, propose). ``DashboardText/tables`` lists them.
 extension DashboardText {
     static let caseworkerChinese: [String: String] = [
+        // Confirmations
+        "notice.householdRegistered": "家庭 {0} 已登记。", "notice.householdUpdated": "家庭 {0} 的信息已保存。",
+        "notice.consentRecorded": "已登记授权共享。", "notice.consentWithdrawn": "已撤回授权，相关匹配已取消。",
+        "notice.needUpdated": "需求 {0} 已修改。", "notice.needCancelled": "需求 {0} 已取消。",
+        "notice.matchProposed": "已提议匹配 {0}，等待协调员审核。",
         // Lists
         "search": "查询", "sortBy": "排序", "previousPage": "上一页", "back": "返回",
         "error.listFilter": "查询条件无效（日期格式为 yyyy-mm-dd，关键词最多 100 字），已显示全部结果。",
@@ -62,6 +67,12 @@ extension DashboardText {
     ]
 
     static let caseworkerEnglish: [String: String] = [
+        // Confirmations
+        "notice.householdRegistered": "Household {0} registered.", "notice.householdUpdated": "Household {0} saved.",
+        "notice.consentRecorded": "Consent recorded.",
+        "notice.consentWithdrawn": "Consent withdrawn; the household's live matches were cancelled.",
+        "notice.needUpdated": "Need {0} changed.", "notice.needCancelled": "Need {0} cancelled.",
+        "notice.matchProposed": "Match {0} proposed; a coordinator reviews it next.",
         // Lists
         "search": "Search", "sortBy": "Sort by", "previousPage": "Previous page", "back": "Back",
         "error.listFilter":
