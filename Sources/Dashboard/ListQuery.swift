@@ -12,7 +12,7 @@ struct ListQuery: Sendable {
     init(_ request: Request, names: [String]) {
         let query = request.uri.queryParameters
         values = names.compactMap { name in
-            guard let value = query[name].map(String.init)?.trimmingCharacters(in: .whitespaces), !value.isEmpty
+            guard let value = query[Substring(name)].map(String.init)?.trimmingCharacters(in: .whitespaces), !value.isEmpty
             else { return nil }
             return (name, value)
         }
