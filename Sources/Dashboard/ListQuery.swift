@@ -12,8 +12,8 @@ struct ListQuery: Sendable {
     init(_ request: Request, names: [String]) {
         let query = request.uri.queryParameters
         values = names.compactMap { name in
-            guard let value = query[Substring(name)].map(String.init)?.trimmingCharacters(in: .whitespaces), !value.isEmpty
-            else { return nil }
+            let text = query[Substring(name)].map(String.init)?.trimmingCharacters(in: .whitespaces)
+            guard let value = text, !value.isEmpty else { return nil }
             return (name, value)
         }
         page = query["page"].flatMap { Int(String($0)) }.flatMap { $0 >= 1 ? $0 : nil } ?? 1
