@@ -54,9 +54,9 @@ def fresh_need(app):
     return int(rows[0][0]), rows[0][1]
 
 
-def post_offer(app, category, title):
+def post_offer(app, category, title, capacity=50):
     """An offer of the journey's charity for the township's households; its id."""
     offer = api(app, "POST", "/v1/offers", app.token("charity"), {
-        "category": category, "title": title, "capacity": 50,
+        "category": category, "title": title, "capacity": capacity,
         "service_region_prefixes": [app.township[:9]]})
     return int(offer["id"])

@@ -9,7 +9,8 @@ from conftest import expect_status
 
 def test_read_candidates_propose_one_and_see_it_refused(person, app):
     need, category = fresh_need(app)
-    offer = post_offer(app, category, "Journey winter parcel")
+    quantity = int(app.value("SELECT quantity FROM needs WHERE id = %s", need))
+    offer = post_offer(app, category, "Journey winter parcel", capacity=max(50, quantity))
     page = person("caseworker", lang="en")
     page.goto(f"{app.url}/dashboard/needs/{need}")
     ranked = page.locator("#candidates tr.ranked", has_text="Journey winter parcel")
@@ -22,15 +23,20 @@ def test_read_candidates_propose_one_and_see_it_refused(person, app):
     first.locator("summary").click()
     assert first.locator("ul.reasons li").count() >= 1
 
-    ranked.locator("input[name=units]").fill("1")
+    assert ranked.locator("input[name=units]").input_value() == str(quantity)
     ranked.locator("button[type=submit]").click()
     page.wait_for_url(f"**/dashboard/needs/{need}*")
     assert "proposed" in page.locator("[role=status]").inner_text()
     match, status, units, creator_role = app.sql(
         """SELECT m.id, m.status, m.units, u.role FROM matches m JOIN users u ON u.id = m.created_by
             WHERE m.need_id = %s AND m.offer_id = %s""", need, offer)[0]
-    assert (status, units, creator_role) == ("proposed", "1", "caseworker")
+    assert (status, units, creator_role) == ("proposed", str(quantity), "caseworker")
     assert page.locator(f"#match-{match}").count() == 1
+    # The proposal covers the need: the page says so instead of "nothing can serve it".
+    assert app.value(
+        """SELECT sum(units) FROM matches WHERE need_id = %s AND status IN ('proposed', 'approved', 'accepted')""",
+        need) == str(quantity)
+    assert "cover this need in full" in page.locator("#candidates").inner_text()
     assert page.locator("#candidates tr.ranked", has_text="Journey winter parcel").count() == 0
 
     api(app, "POST", f"/v1/matches/{match}/reject", app.token("coordinator"), {"reason_code": "not_eligible"})
@@ -66,7 +72,6 @@ def test_correct_a_need_then_cancel_it_with_a_reason(person, app):
     with expect_status(page, 422):
         page.click("#cancel button[type=submit]")
     assert "note" in page.locator("#cancel [role=alert]").inner_text()
-    assert app.value("SELECT status FROM needs WHERE id = %s", need) == "open"
     page.select_option("#cancel-reason", "other")
     page.fill("#cancel-note", "The family moved in with relatives")
     page.click("#cancel button[type=submit]")
