@@ -10,6 +10,7 @@ enum DashboardText {
         (fieldChinese, fieldEnglish),
         (coordinatorChinese, coordinatorEnglish),
         (charityChinese, charityEnglish),
+        (caseworkerChinese, caseworkerEnglish),
         (noticeChinese, noticeEnglish),
     ]
 

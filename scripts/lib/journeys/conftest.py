@@ -154,13 +154,27 @@ def browser(tmp_path_factory):
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def served_apps(tmp_path_factory):
+    """One served database per role, shared by that role's journeys (test_<role>_*.py) and
+    started when the first of them needs it: seeding and serving cost more than a journey."""
+    apps = {}
+    yield apps, str(tmp_path_factory.mktemp("logs"))
+    for served in apps.values():
+        served.stop()
+
+
 @pytest.fixture(scope="module")
-def app(request, tmp_path_factory):
-    module = re.sub(r"[^a-z0-9_]", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
-    served = App(f"journey_{module}_{os.getpid()}", str(tmp_path_factory.mktemp("logs")))
-    served.start()
-    yield served
-    served.stop()
+def app(request, served_apps):
+    """The served demo county of the module's role (the word after `test_` in its name)."""
+    apps, log_dir = served_apps
+    module = request.module.__name__.rsplit(".", 1)[-1].lower()
+    role = re.sub(r"[^a-z0-9]", "_", module.removeprefix("test_").split("_", 1)[0])
+    if role not in apps:
+        served = App(f"journey_{role}_{os.getpid()}", log_dir)
+        apps[role] = served
+        served.start()
+    return apps[role]
 
 
 class Watch:
