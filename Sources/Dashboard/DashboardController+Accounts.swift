@@ -32,12 +32,13 @@ extension DashboardController {
             guard let role = UserRole(rawValue: typed["role"] ?? "") else {
                 throw StoreError.invalid(field: "role", reason: "choose a role")
             }
+            // The scope the role does not use is left out, whatever the other list still shows.
             let region = role == .coordinator || role == .caseworker ? typed["region_code"].flatMap(Self.nonEmpty) : nil
-            let charity: Int64? =
-                role == .charity ? try typed["charity_id"].flatMap(Self.nonEmpty).map { text in
-                    guard let id = Int64(text) else { throw StoreError.invalid(field: "charity_id", reason: "unknown") }
-                    return id
-                } : nil
+            var charity: Int64?
+            if role == .charity, let text = typed["charity_id"].flatMap(Self.nonEmpty) {
+                guard let id = Int64(text) else { throw StoreError.invalid(field: "charity_id", reason: "unknown") }
+                charity = id
+            }
             let record = try await administration.users.create(
                 login: typed["login"] ?? "", name: typed["name"] ?? "", role: role, regionCode: region,
                 charityID: charity, password: form["password"].flatMap(Self.nonEmpty),
@@ -161,11 +162,12 @@ extension DashboardController {
         }
         let texts = DashboardText.strings(Self.language(request))
         let tokens = try await administration.tokens.tokens(of: id, by: session.principal)
+        let scope = try await scopeNames([user])[user.id] ?? "–"
         var values: [String: Any] = [
             "csrf": session.csrfToken, "id": String(user.id), "accountID": String(user.id), "login": user.login,
             "name": user.name,
             "role": texts["role." + user.role.rawValue] ?? user.role.rawValue,
-            "scope": try await scopeNames([user])[user.id] ?? "–", "state": Self.accountState(user, texts),
+            "scope": scope, "state": Self.accountState(user, texts),
             "created": Self.timeText(user.createdAt), "enabled": user.disabledAt == nil,
             "canDisable": user.disabledAt == nil && user.id != session.principal.userID, "errors": errors,
             "tokens": tokens.map { token in tokenRow(token, texts) }, "hasTokens": !tokens.isEmpty,

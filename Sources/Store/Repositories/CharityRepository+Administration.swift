@@ -24,11 +24,15 @@ extension CharityRepository {
             SELECT \(CharityRecord.columns), count(*) OVER () AS total FROM charities
              WHERE $1::text IS NULL OR status = $1::text ORDER BY name, id OFFSET $2 LIMIT $3
             """, [status?.rawValue, offset, limit])
-        let total =
-            try rows.first?.decode(Int.self, "total")
-            ?? (try await client.query(
-                "SELECT count(*) AS n FROM charities WHERE $1::text IS NULL OR status = $1::text", [status?.rawValue]
-            )[0].decode(Int.self, "n"))
-        return CountedPage(items: try rows.map(CharityRecord.init(row:)), total: total, offset: offset, limit: limit)
+        var total = try rows.first?.decode(Int.self, "total")
+        if total == nil { total = try await count(status: status) }
+        return CountedPage(items: try rows.map(CharityRecord.init(row:)), total: total ?? 0, offset: offset, limit: limit)
+    }
+
+    /// Charities of a status (all: nil), for a page past the end, which has no rows to count on.
+    private func count(status: CharityStatus?) async throws -> Int {
+        try await client.query(
+            "SELECT count(*) AS n FROM charities WHERE $1::text IS NULL OR status = $1::text", [status?.rawValue]
+        )[0].decode(Int.self, "n")
     }
 }

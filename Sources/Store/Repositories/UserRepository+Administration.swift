@@ -72,8 +72,10 @@ extension UserRepository {
             SELECT \(UserRecord.columns), count(*) OVER () AS total FROM users
              WHERE $1::text IS NULL OR role = $1::text ORDER BY login OFFSET $2 LIMIT $3
             """, [role?.rawValue, offset, limit])
-        let total = try rows.first?.decode(Int.self, "total") ?? (try await count(role: role))
-        return CountedPage(items: try rows.map(UserRecord.init(row:)), total: total, offset: offset, limit: limit)
+        let items = try rows.map(UserRecord.init(row:))
+        var total = try rows.first?.decode(Int.self, "total")
+        if total == nil { total = try await count(role: role) }
+        return CountedPage(items: items, total: total ?? 0, offset: offset, limit: limit)
     }
 
     /// Accounts of a role (all: nil), for a page past the end, which has no rows to count on.
