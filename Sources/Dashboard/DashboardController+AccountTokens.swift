@@ -29,7 +29,7 @@ extension DashboardController {
             let issued = try await administration.tokens.issueToken(
                 for: id, label: form["label"].flatMap(Self.nonEmpty), expiresAt: expiry, by: session.principal)
             let texts = DashboardText.strings(Self.language(request))
-            let notice = Self.filled(texts["notice.tokenIssued"] ?? "", ["id": String(issued.record.id)])
+            let notice = Self.filled(texts["notice.tokenIssued"] ?? "", ["0": "#\(issued.record.id)"])
             return try await account(request, context, session, flash: ["ok": true, "text": notice], issued: issued)
         } catch let error as StoreError {
             return try await accountRefused(error, request, context, session)
@@ -44,7 +44,7 @@ extension DashboardController {
         else { return notFound(request, session) }
         do {
             _ = try await administration.tokens.revoke(token: token, by: session.principal)
-            return adminRedirect("/dashboard/admin/accounts/\(id)", notice: "tokenRevoked", ["id": String(token)])
+            return Self.redirect("/dashboard/admin/accounts/\(id)", notice: "tokenRevoked", "#\(token)")
         } catch let error as StoreError {
             return try await accountRefused(error, request, context, session)
         }

@@ -43,8 +43,7 @@ extension DashboardController {
                 login: typed["login"] ?? "", name: typed["name"] ?? "", role: role, regionCode: region,
                 charityID: charity, password: form["password"].flatMap(Self.nonEmpty),
                 mustChangePassword: form["must_change"] != nil, by: session.principal)
-            return adminRedirect(
-                "/dashboard/admin/accounts/\(record.id)", notice: "accountCreated", ["login": record.login])
+            return Self.redirect("/dashboard/admin/accounts/\(record.id)", notice: "accountCreated", "#\(record.id)")
         } catch let error as StoreError {
             let (field, status): (String, HTTPResponse.Status) =
                 switch error {
@@ -115,7 +114,7 @@ extension DashboardController {
         do {
             let record = try await administration.users.setPassword(
                 user: id, to: form["password"] ?? "", mustChange: form["must_change"] != nil, by: session.principal)
-            return adminRedirect("/dashboard/admin/accounts/\(id)", notice: "passwordSet", ["login": record.login])
+            return Self.redirect("/dashboard/admin/accounts/\(id)", notice: "passwordSet", "#\(record.id)")
         } catch let error as StoreError {
             return try await accountRefused(error, request, context, session)
         }
@@ -128,7 +127,7 @@ extension DashboardController {
         guard let id = Self.pathID(context) else { return notFound(request, session) }
         do {
             let record = try await administration.users.disable(user: id, by: session.principal)
-            return adminRedirect("/dashboard/admin/accounts/\(id)", notice: "accountDisabled", ["login": record.login])
+            return Self.redirect("/dashboard/admin/accounts/\(id)", notice: "accountDisabled", "#\(record.id)")
         } catch let error as StoreError {
             return try await accountRefused(error, request, context, session)
         }

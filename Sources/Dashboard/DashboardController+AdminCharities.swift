@@ -44,9 +44,7 @@ extension DashboardController {
                 contactPhone: typed["contact_phone"])
             let record = try await charities.register(
                 profile, creditCode: typed["credit_code"] ?? "", by: session.principal)
-            return adminRedirect(
-                Self.link("/dashboard/admin/charities", [("status", nil)]), notice: "charityRegistered",
-                ["name": record.name])
+            return Self.redirect("/dashboard/admin/charities", notice: "charityRegistered", "#\(record.id)")
         } catch let error as StoreError {
             let (field, status): (String, HTTPResponse.Status) =
                 switch error {
@@ -90,7 +88,7 @@ extension DashboardController {
             default:
                 throw StoreError.invalid(field: "action", reason: "press one of the buttons")
             }
-            return adminRedirect(back, notice: notice, ["name": record.name])
+            return Self.redirect(back, notice: notice, "#\(record.id)")
         } catch let error as StoreError {
             if case .invalid(let field, let why) = error {
                 // "until" is the ban's end here, not the end of a date range as elsewhere.
@@ -177,11 +175,5 @@ extension DashboardController {
     /// The day of `date` in China time as `yyyy-mm-dd`, the form of a date field.
     static func dayText(_ date: Date) -> String {
         String(timeText(date).prefix(10))
-    }
-
-    /// Back to `path` after an action, with the confirmation `notice` (a `notice.<key>`
-    /// text with `values` filled in) shown once on the page it lands on.
-    func adminRedirect(_ path: String, notice: String, _ values: [String: String]) -> Response {
-        Self.redirect(path)
     }
 }

@@ -50,7 +50,9 @@ extension DashboardController {
             actor: session.principal.actor)
         do {
             let (report, _) = try await coordination.runs.run(run)
-            if let id = report.runID { return Self.redirect("/dashboard/review?run=\(id)") }
+            if let id = report.runID {
+                return Self.redirect("/dashboard/review?run=\(id)", notice: "runRecorded", "#\(id)")
+            }
             state.flash = [
                 "ok": true,
                 "text": Self.filled(

@@ -9,6 +9,7 @@ enum DashboardText {
         (chinese, english),
         (fieldChinese, fieldEnglish),
         (coordinatorChinese, coordinatorEnglish),
+        (noticeChinese, noticeEnglish),
         (adminChinese, adminEnglish),
     ]
 
