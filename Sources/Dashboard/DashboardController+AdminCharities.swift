@@ -17,6 +17,20 @@ extension DashboardController {
             use: adminPage(.banCharity) { [self] in try await sanctionCharity($0, $1, $2) })
     }
 
+    /// The administrator's navigation: the coordinator's oversight pages over the whole
+    /// country, with the register of charities in place of a region's charities, and the
+    /// accounts. (An administrator may also record households and needs, through the API.)
+    static var adminNavigation: [(path: String, label: String, action: Action)] {
+        [
+            ("/dashboard/overview", "overview", .approveMatch),
+            ("/dashboard/review", "review", .approveMatch),
+            ("/dashboard/runs", "runs", .approveMatch),
+            ("/dashboard/admin/charities", "adminCharities", .registerCharity),
+            ("/dashboard/admin/accounts", "accounts", .manageAccounts),
+            ("/dashboard/audit", "audit", .approveMatch),
+        ]
+    }
+
     /// A page for administrators (`action` is the power it is about): someone signed out goes
     /// to the sign-in form, any other role to its own home.
     func adminPage(

@@ -78,8 +78,11 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         return Self.redirect(Self.homePath(session.principal.role))
     }
 
+    /// The sign-in form: login and password, with the token form folded below (open under
+    /// `?with=token`).
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
-        try await signInPage(request, error: nil, status: .ok)
+        try await signInPage(
+            request, error: nil, status: .ok, extra: ["tokenTab": request.uri.queryParameters["with"] == "token"])
     }
 
     @Sendable func signIn(_ request: Request, context: Context) async throws -> Response {
@@ -169,7 +172,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let role = session.principal.role
-        let nav = Self.navigation.filter { session.principal.may($0.action) }.map {
+        let entries = role == .admin ? Self.adminNavigation : Self.navigation
+        let nav = entries.filter { session.principal.may($0.action) }.map {
             ($0.path, texts[$0.label] ?? $0.label)
         }
         return DashboardPages.Frame(
