@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Postgres
 import Store
 
 /// `charity-match user set-password`: gives an account (the first administrator, the demo's

@@ -22,7 +22,7 @@ struct PasswordSignInTests {
                 password: "correct horse", mustChangePassword: false, by: .system)
             #expect(worker.hasPassword && !worker.mustChangePassword)
             let hashes = try await client.query(
-                "SELECT password_hash FROM users WHERE id = ANY($1) ORDER BY id", [[worker.id, twin.id]]
+                "SELECT password_hash FROM users WHERE id IN ($1, $2) ORDER BY id", [worker.id, twin.id]
             ).map { try $0.decode(String.self, "password_hash") }
             #expect(hashes.allSatisfy { $0.hasPrefix("$scrypt$ln=15,r=8,p=1$") && !$0.contains("correct horse") })
             #expect(hashes[0] != hashes[1], "each hash has its own salt")
@@ -98,8 +98,8 @@ struct PasswordSignInTests {
             let principal = Principal(
                 userID: admin.id, tokenID: nil, role: .admin, regionScope: nil, charityID: nil)
             let worker = try await users.create(
-                login: "worker", name: "社工", role: .caseworker, regionCode: "320508000000", password: "first-pass",
-                mustChangePassword: false, by: principal)
+                login: "worker", name: "社工", role: .caseworker, regionCode: "320508000000", charityID: nil,
+                password: "first-pass", mustChangePassword: false, by: principal)
             guard case .signedIn(let oldSecret, _) = try await sessions.open(
                 login: "worker", password: "first-pass", lifetime: Self.lifetime)
             else { Issue.record("the first password was refused"); return }

@@ -1,3 +1,5 @@
+import Postgres
+
 extension RegionRepository {
     /// The regions an account may work in (province down to township), by code, at most
     /// `limit`: the choices offered when an administrator creates a coordinator or a caseworker.
