@@ -8,6 +8,13 @@ extension DashboardController {
     func addTokenRoutes(to group: RouterGroup<Context>) {
         group.post(
             "admin/accounts/{id}/tokens", use: adminPage(.issueTokens) { [self] in try await issueToken($0, $1, $2) })
+        // The address the issuing form answered at, opened again: the account's page, without
+        // the token, which was shown once.
+        group.get(
+            "admin/accounts/{id}/tokens",
+            use: adminPage(.issueTokens) { _, context, _ in
+                Self.redirect("/dashboard/admin/accounts/\(Self.pathID(context) ?? 0)")
+            })
         group.post(
             "admin/accounts/{id}/tokens/{token}/revoke",
             use: adminPage(.issueTokens) { [self] in try await revokeToken($0, $1, $2) })

@@ -80,6 +80,7 @@ extension DashboardController {
         let activeCharities = try await charities.allCharities(status: .active, limit: 200, by: session.principal)
         let values: [String: Any] = [
             "csrf": session.csrfToken, "rows": rows, "hasRows": !rows.isEmpty, "typed": typed, "errors": errors,
+            "hasErrors": !errors.isEmpty,
             "filters": filters.map { choice -> [String: Any] in
                 [
                     "href": Self.link("/dashboard/admin/accounts", [("role", choice?.rawValue)]),

@@ -55,7 +55,8 @@ def test_create_an_account_its_password_and_a_token(person, app):
         "SELECT expires_at BETWEEN now() + interval '29 days' AND now() + interval '31 days' FROM api_tokens "
         "WHERE id = %s", token_id) == "t"
     assert api_status(app, "/v1/me", token) == 200
-    admin.reload()
+    admin.goto(admin.url)
+    admin.wait_for_url(f"**/dashboard/admin/accounts/{user}")
     assert admin.locator("#issued-token-text").count() == 0, "a token is shown once"
 
     admin.click(f"#token-{token_id} button[type=submit]")
