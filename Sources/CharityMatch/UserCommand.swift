@@ -37,7 +37,8 @@ struct UserCommand: AsyncParsableCommand {
                 guard let account = try await users.user(login: login) else {
                     throw CommandFailure("no account has the login \(login)")
                 }
-                let record = try await users.setPassword(user: account.id, to: line, mustChange: mustChange, by: .system)
+                let record = try await users.setPassword(
+                    user: account.id, to: line, mustChange: mustChange, by: .system)
                 await client.shutdown()
                 print("password set for user \(record.id) (\(record.login))")
             } catch {

@@ -78,8 +78,11 @@ extension DashboardController {
         let texts = DashboardText.strings(Self.language(request))
         let reason = form["reason"] ?? ""
         let back = Self.link(
-            "/dashboard/admin/charities", [("status", form["status"].flatMap { $0.isEmpty ? nil : $0 }),
-                                           ("offset", form["offset"].flatMap { $0 == "0" ? nil : $0 })])
+            "/dashboard/admin/charities",
+            [
+                ("status", form["status"].flatMap { $0.isEmpty ? nil : $0 }),
+                ("offset", form["offset"].flatMap { $0 == "0" ? nil : $0 }),
+            ])
         do {
             let record: CharityRecord
             let notice: String
@@ -154,15 +157,23 @@ extension DashboardController {
             ]
         }
         let kinds = CharityKind.allCases.map { kind -> [String: Any] in
-            ["value": kind.rawValue, "label": texts["charityKind." + kind.rawValue] ?? kind.rawValue,
-             "selected": typed["kind"] == kind.rawValue]
+            [
+                "value": kind.rawValue, "label": texts["charityKind." + kind.rawValue] ?? kind.rawValue,
+                "selected": typed["kind"] == kind.rawValue,
+            ]
         }
         var values: [String: Any] = [
             "csrf": session.csrfToken, "rows": rows, "hasRows": !rows.isEmpty, "filters": filters, "kinds": kinds,
             "typed": typed, "errors": registerErrors, "filterStatus": filter?.rawValue ?? "", "offset": String(offset),
             "today": Self.dayText(Date().addingTimeInterval(86_400)),
-            "pager": pager(page, texts) { Self.link("/dashboard/admin/charities", [("status", filter?.rawValue),
-                                                                                     ("offset", String($0))]) },
+            "pager": pager(page, texts) {
+                Self.link(
+                    "/dashboard/admin/charities",
+                    [
+                        ("status", filter?.rawValue),
+                        ("offset", String($0)),
+                    ])
+            },
         ]
         values["flash"] = flash
         values["empty"] = texts["adminNoCharities"]

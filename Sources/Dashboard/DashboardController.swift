@@ -94,7 +94,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             return try await passwordSignIn(request, form)
         }
         guard let (secret, session) = try await sessions.open(token: token, lifetime: Self.sessionLifetime) else {
-            return try await signInPage(request, error: "tokenRejected", status: .unauthorized, extra: ["tokenTab": true])
+            return try await signInPage(
+                request, error: "tokenRejected", status: .unauthorized, extra: ["tokenTab": true])
         }
         return Self.signedIn(secret: secret, session)
     }

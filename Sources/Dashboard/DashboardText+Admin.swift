@@ -18,7 +18,8 @@ extension DashboardText {
         "all": "全部", "sanctionTitle": "暂停 / 禁入 / 恢复", "sanctionReason": "原因（暂停和禁入必填）",
         "banUntilDate": "禁入截止日期", "banUntil": "禁入至该日", "banForGood": "永久禁入", "reinstate": "恢复",
         "previousPage": "上一页", "pager.none": "没有记录。", "pager.range": "第 {from}–{to} 条，共 {total} 条",
-        "adminNoCharities": "还没有登记任何慈善组织。", "invalid.credit_code": "统一社会信用代码不正确：应为 18 位，第 3–8 位为数字（登记地行政区划码），最后一位须通过 GB 32100 校验。",
+        "adminNoCharities": "还没有登记任何慈善组织。",
+        "invalid.credit_code": "统一社会信用代码不正确：应为 18 位，第 3–8 位为数字（登记地行政区划码），最后一位须通过 GB 32100 校验。",
         "invalid.name": "请填写名称（最多 200 个字符）。", "invalid.kind": "请选择组织形式。",
         "invalid.contact_name": "联系人最多 100 个字符。", "invalid.contact_phone": "电话只能包含数字、空格、+、- 和括号。",
         "invalid.ban_until": "请选择今天之后的一个日期作为禁入截止日。",
@@ -49,7 +50,8 @@ extension DashboardText {
     ]
 
     static let adminEnglish: [String: String] = [
-        "login": "Login", "password": "Password", "passwordHelp": "Use the login and password an administrator set for you.",
+        "login": "Login", "password": "Password",
+        "passwordHelp": "Use the login and password an administrator set for you.",
         "passwordRejected":
             "The login or password is wrong. After 5 wrong passwords in a row the account is locked for 15 minutes.",
         "signInWithToken": "Sign in with an access token instead",
@@ -63,7 +65,8 @@ extension DashboardText {
             "The new password needs at least 8 characters and must differ from the login and the current password.",
         "adminCharities": "Charity register", "registerCharity": "Register a charity", "charityName": "Name",
         "creditCode": "Unified social credit code",
-        "creditCodeHelp": "18 characters; 3–8 are the registration area's code, the last is a check character (GB 32100).",
+        "creditCodeHelp":
+            "18 characters; 3–8 are the registration area's code, the last is a check character (GB 32100).",
         "charityKind": "Legal form", "choose": "Choose…", "contactName": "Contact person", "contactPhone": "Phone",
         "register": "Register", "charityKind.foundation": "Foundation", "charityKind.social_group": "Social group",
         "charityKind.social_service_agency": "Social service agency", "charityKind.enterprise": "Enterprise",
@@ -82,7 +85,8 @@ extension DashboardText {
         "notice.charityRegistered": "Charity {0} registered.",
         "notice.charitySuspended": "Charity {0} suspended: it gets no new matches until reinstated.",
         "notice.charityBanned": "Charity {0} banned until the day chosen.",
-        "notice.charityBannedForGood": "Charity {0} banned for good.", "notice.charityReinstated": "Charity {0} reinstated.",
+        "notice.charityBannedForGood": "Charity {0} banned for good.",
+        "notice.charityReinstated": "Charity {0} reinstated.",
         "notice.accountCreated": "Account {0} created.", "notice.passwordSet": "Password of account {0} set.",
         "notice.accountDisabled": "Account {0} disabled; its tokens stopped working too.",
         "notice.tokenIssued": "Token {0} issued.",
@@ -97,7 +101,8 @@ extension DashboardText {
         "noAccounts": "No account matches.", "account.disabled": "Disabled", "account.locked": "Locked until {until}",
         "account.noPassword": "No password (tokens only)", "account.mustChange": "Must choose a new password",
         "account.active": "Active",
-        "invalid.login": "A login has 2–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.",
+        "invalid.login":
+            "A login has 2–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.",
         "invalid.role": "Choose a role.",
         "invalid.region_code": "Choose the region of a coordinator or caseworker; none for other roles.",
         "invalid.charity_id": "Choose the charity of charity staff; none for other roles.",
@@ -107,7 +112,8 @@ extension DashboardText {
         "createdAt": "Created", "backToAccounts": "Back to the accounts", "setPassword": "Set or reset the password",
         "savePassword": "Save the password", "issueToken": "Issue an API token", "tokenLabel": "Label",
         "tokenDays": "Days of validity", "tokenDaysHelp": "Empty: no end.", "issue": "Issue", "tokens": "Tokens",
-        "expiresAt": "Expires", "lastUsed": "Last used", "revoke": "Revoke", "noTokens": "This account has no token yet.",
+        "expiresAt": "Expires", "lastUsed": "Last used", "revoke": "Revoke",
+        "noTokens": "This account has no token yet.",
         "disableHelp":
             "A disabled account cannot sign in and all its tokens stop at once. The account stays in the audit trail.",
         "disableAccount": "Disable the account", "token.revoked": "Revoked", "token.expired": "Expired",

@@ -29,7 +29,9 @@ struct AdminPageTests {
                 #expect(Self.error(in: wrong.html) == Self.error(in: unknown.html), "the same words for both")
                 let right = try await browser.post(
                     "/dashboard/sign-in",
-                    form: ["login": "dash-admin", "password": "right password", "_csrf": Browser.csrf(in: unknown.html)])
+                    form: [
+                        "login": "dash-admin", "password": "right password", "_csrf": Browser.csrf(in: unknown.html),
+                    ])
                 #expect(right.status == .seeOther && right.headers[.location] == "/dashboard/overview")
                 #expect(try await browser.get("/dashboard/admin/accounts").status == .ok)
                 #expect(try await browser.get("/dashboard/admin/charities").status == .ok)

@@ -27,8 +27,9 @@ struct PasswordSignInTests {
             #expect(hashes.allSatisfy { $0.hasPrefix("$scrypt$ln=15,r=8,p=1$") && !$0.contains("correct horse") })
             #expect(hashes[0] != hashes[1], "each hash has its own salt")
 
-            guard case .signedIn(let secret, let session) = try await sessions.open(
-                login: " Worker ", password: "correct horse", lifetime: Self.lifetime)
+            guard
+                case .signedIn(let secret, let session) = try await sessions.open(
+                    login: " Worker ", password: "correct horse", lifetime: Self.lifetime)
             else { Issue.record("the right password was refused"); return }
             #expect(session.principal.userID == worker.id && session.principal.tokenID == nil)
             #expect(session.principal.regionScope?.prefix == "320508")
@@ -39,8 +40,9 @@ struct PasswordSignInTests {
             }
             _ = try await users.disable(user: worker.id, by: .system)
             #expect(try await sessions.session(secret: secret) == nil, "disabling ends the password session")
-            guard case .refused = try await sessions.open(
-                login: "worker", password: "correct horse", lifetime: Self.lifetime)
+            guard
+                case .refused = try await sessions.open(
+                    login: "worker", password: "correct horse", lifetime: Self.lifetime)
             else { Issue.record("a disabled account signed in"); return }
         }
     }
@@ -63,15 +65,17 @@ struct PasswordSignInTests {
             let locked = try #require(try await users.user(id: admin.id)?.lockedUntil)
             #expect(locked > Date().addingTimeInterval(14 * 60) && locked < Date().addingTimeInterval(16 * 60))
             #expect(try await RepositoryFixtures.audits(client, "user.lock", admin.id) == 1)
-            guard case .refused = try await sessions.open(
-                login: "admin", password: "s3cret-enough", lifetime: Self.lifetime)
+            guard
+                case .refused = try await sessions.open(
+                    login: "admin", password: "s3cret-enough", lifetime: Self.lifetime)
             else { Issue.record("a locked account signed in"); return }
 
             // When the lock runs out, the right password works and clears the count.
             try await client.query(
                 "UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1", [admin.id])
-            guard case .signedIn = try await sessions.open(
-                login: "admin", password: "s3cret-enough", lifetime: Self.lifetime)
+            guard
+                case .signedIn = try await sessions.open(
+                    login: "admin", password: "s3cret-enough", lifetime: Self.lifetime)
             else { Issue.record("the lock did not end"); return }
             let cleared = try #require(try await users.user(id: admin.id))
             #expect(cleared.lockedUntil == nil)
@@ -84,8 +88,9 @@ struct PasswordSignInTests {
             let reset = try await users.setPassword(
                 user: admin.id, to: "a new one!", mustChange: false, by: Actor(userID: admin.id))
             #expect(reset.lockedUntil == nil)
-            guard case .signedIn = try await sessions.open(
-                login: "admin", password: "a new one!", lifetime: Self.lifetime)
+            guard
+                case .signedIn = try await sessions.open(
+                    login: "admin", password: "a new one!", lifetime: Self.lifetime)
             else { Issue.record("the reset did not lift the lock"); return }
         }
     }
@@ -100,16 +105,19 @@ struct PasswordSignInTests {
             let worker = try await users.create(
                 login: "worker", name: "社工", role: .caseworker, regionCode: "320508000000", charityID: nil,
                 password: "first-pass", mustChangePassword: false, by: principal)
-            guard case .signedIn(let oldSecret, _) = try await sessions.open(
-                login: "worker", password: "first-pass", lifetime: Self.lifetime)
+            guard
+                case .signedIn(let oldSecret, _) = try await sessions.open(
+                    login: "worker", password: "first-pass", lifetime: Self.lifetime)
             else { Issue.record("the first password was refused"); return }
 
-            let reset = try await users.setPassword(user: worker.id, to: "given-by-admin", mustChange: true, by: principal)
+            let reset = try await users.setPassword(
+                user: worker.id, to: "given-by-admin", mustChange: true, by: principal)
             #expect(reset.mustChangePassword)
             #expect(try await sessions.session(secret: oldSecret) == nil, "a reset signs the old password out")
             #expect(try await RepositoryFixtures.audits(client, "user.password_set", worker.id) == 1)
-            guard case .mustChangePassword = try await sessions.open(
-                login: "worker", password: "given-by-admin", lifetime: Self.lifetime)
+            guard
+                case .mustChangePassword = try await sessions.open(
+                    login: "worker", password: "given-by-admin", lifetime: Self.lifetime)
             else { Issue.record("a reset password opened a session"); return }
             await #expect(throws: StoreError.invalid(field: "new_password", reason: "must be at least 8 characters")) {
                 _ = try await sessions.open(
@@ -122,12 +130,14 @@ struct PasswordSignInTests {
                     login: "worker", password: "given-by-admin", newPassword: "given-by-admin",
                     lifetime: Self.lifetime)
             }
-            guard case .signedIn = try await sessions.open(
-                login: "worker", password: "given-by-admin", newPassword: "my own choice", lifetime: Self.lifetime)
+            guard
+                case .signedIn = try await sessions.open(
+                    login: "worker", password: "given-by-admin", newPassword: "my own choice", lifetime: Self.lifetime)
             else { Issue.record("choosing a new password did not sign in"); return }
             #expect(try await users.user(id: worker.id)?.mustChangePassword == false)
-            guard case .refused = try await sessions.open(
-                login: "worker", password: "given-by-admin", lifetime: Self.lifetime)
+            guard
+                case .refused = try await sessions.open(
+                    login: "worker", password: "given-by-admin", lifetime: Self.lifetime)
             else { Issue.record("the replaced password still works"); return }
         }
     }
@@ -141,7 +151,8 @@ struct PasswordSignInTests {
                 userID: coordinator.id, tokenID: nil, role: .coordinator,
                 regionScope: RegionScope(prefix: "320508"), charityID: nil)
             await #expect(throws: StoreError.forbidden(role: "coordinator", action: .manageAccounts, scope: nil)) {
-                _ = try await users.setPassword(user: coordinator.id, to: "whatever-long", mustChange: false, by: principal)
+                _ = try await users.setPassword(
+                    user: coordinator.id, to: "whatever-long", mustChange: false, by: principal)
             }
             await #expect(throws: StoreError.forbidden(role: "coordinator", action: .issueTokens, scope: nil)) {
                 _ = try await TokenRepository(client: client).issueToken(

@@ -26,7 +26,8 @@ extension CharityRepository {
             """, [status?.rawValue, offset, limit])
         var total = try rows.first?.decode(Int.self, "total")
         if total == nil { total = try await count(status: status) }
-        return CountedPage(items: try rows.map(CharityRecord.init(row:)), total: total ?? 0, offset: offset, limit: limit)
+        return CountedPage(
+            items: try rows.map(CharityRecord.init(row:)), total: total ?? 0, offset: offset, limit: limit)
     }
 
     /// Charities of a status (all: nil), for a page past the end, which has no rows to count on.

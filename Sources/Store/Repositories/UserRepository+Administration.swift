@@ -37,7 +37,9 @@ extension UserRepository {
     /// sign-in must choose a new one. Clears the failure count and any lockout, and ends the
     /// account's password sessions: whoever knew the old password is signed out. A disabled
     /// account is refused.
-    public func setPassword(user id: Int64, to password: String, mustChange: Bool, by actor: Actor) async throws
+    public func setPassword(
+        user id: Int64, to password: String, mustChange: Bool, by actor: Actor
+    ) async throws
         -> UserRecord
     {
         guard let current = try await user(id: id) else { throw StoreError.notFound(entity: .user, id: String(id)) }

@@ -44,7 +44,8 @@ def test_password_sign_in_and_lockout(person, app):
     set_password(app, LOGIN, "a fresh passphrase")
     sign_in_with_password(page, app, LOGIN, "a fresh passphrase")
     page.wait_for_url("**/dashboard/overview")
-    assert "林管理员" in page.inner_text("header")
+    header = page.inner_text("header")
+    assert "林管理员" in header and "nil" not in header
     assert app.sql("SELECT failed_sign_ins, locked_until IS NULL FROM users WHERE login = %s", LOGIN) == [("0", "t")]
     assert app.value("SELECT count(*) FROM dashboard_sessions s JOIN users u ON u.id = s.user_id "
                      "WHERE u.login = %s AND s.token_id IS NULL", LOGIN) == "1"
