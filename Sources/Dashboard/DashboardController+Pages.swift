@@ -39,35 +39,6 @@ extension DashboardController {
         return render("overview", values, title: text("overview"), request, session)
     }
 
-    /// The needs of the caller's region, newest first by id, a page at a time.
-    @Sendable func needList(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard session.principal.may(.readNeeds) else { return Self.redirect(Self.homePath(session.principal.role)) }
-        let language = Self.language(request)
-        let texts = DashboardText.strings(language)
-        let scope = session.regionLimit
-        let after = Self.cursor(request, "after")
-        let page = try await needs.list(within: scope, page: PageRequest(after: after, limit: 50))
-        let rows = page.items.map { need -> [String: Any] in
-            [
-                "cells": [
-                    String(need.id), String(need.householdID), categoryName(need.categoryID, language),
-                    "\(need.quantity) \(Self.unitName(need.unit, texts))", String(need.urgency),
-                    need.isEmergency ? (texts["emergency"] ?? "") : "", need.neededBy ?? "",
-                    texts[need.status.rawValue] ?? need.status.rawValue,
-                ],
-                "link": ["href": "/dashboard/needs/\(need.id)", "label": texts["candidates"] ?? ""],
-            ]
-        }
-        let columns = ["#", "household", "category", "quantity", "urgency", "emergency", "neededBy", "status", ""]
-            .map { texts[$0] ?? $0 }
-        var values: [String: Any] = [
-            "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noNeeds"] ?? "",
-        ]
-        values["next"] = page.nextCursor.map { "/dashboard/needs?after=\($0)" }
-        return render("table", values, title: texts["needs"] ?? "", request, session)
-    }
-
     /// A charity's own offers with what is left of each.
     @Sendable func offerList(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }

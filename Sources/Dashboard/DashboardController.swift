@@ -29,6 +29,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     let categories: [CategoryRecord]
     let pages: DashboardPages
     let coordination: CoordinatorStores
+    /// For the roster upload: the importer and the sealer every import uses.
+    let store: Database
     let administration: AdministrationStores
 
     /// Loads the templates and the category names; fails when either cannot be read. The
@@ -50,6 +52,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             uniqueKeysWithValues: categories.map { ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn)) })
         pages = try await DashboardPages.bundled()
         coordination = CoordinatorStores(store: store)
+        self.store = store
         administration = AdministrationStores(store: store)
     }
 

@@ -9,6 +9,7 @@ enum DashboardText {
         (chinese, english),
         (fieldChinese, fieldEnglish),
         (coordinatorChinese, coordinatorEnglish),
+        (caseworkerChinese, caseworkerEnglish),
         (noticeChinese, noticeEnglish),
         (adminChinese, adminEnglish),
     ]

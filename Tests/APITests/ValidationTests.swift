@@ -43,6 +43,9 @@ struct ValidationTests {
                     "case_number": q("V-1"), "id_number": q(TestData.idNumber(serial: 77)),
                     "region_code": q("320508001001"), "members": "1",
                 ]),
+            "patch /v1/households/{id}": Write(
+                caller: .caseworker, path: "/v1/households/\(targets.nearHousehold)", body: ["members": "2"],
+                needsIfMatch: true),
             "post /v1/households/{id}/consent": Write(
                 caller: .caseworker, path: "/v1/households/\(targets.nearHousehold)/consent", body: ["scope": q("s")]),
             "post /v1/needs": Write(caller: .caseworker, path: "/v1/needs", body: need),
