@@ -14,7 +14,7 @@ struct CharityMatchCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, ImportCommand.self, MatchCommand.self,
-            ExportCommand.self, TokenCommand.self, RehearseCommand.self, SolveCommand.self,
+            ExportCommand.self, TokenCommand.self, UserCommand.self, RehearseCommand.self, SolveCommand.self,
             GenerateInstanceCommand.self, BenchCommand.self,
         ]
     )

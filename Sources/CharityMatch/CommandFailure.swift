@@ -97,6 +97,7 @@ extension MatchCommand: DatabaseCommand {}
 extension ExportMatchesCommand: DatabaseCommand {}
 extension TokenCommand.Create: DatabaseCommand {}
 extension TokenCommand.Revoke: DatabaseCommand {}
+extension UserCommand.SetPassword: DatabaseCommand {}
 extension RehearseCommand: DatabaseCommand {}
 extension BenchCommand.RoundTrips: DatabaseCommand {}
 extension BenchCommand.Copy: DatabaseCommand {}

@@ -3,7 +3,7 @@ import Hummingbird
 import Matching
 import Store
 
-/// The dashboard's pages under `/dashboard`: sign-in with a token, then the pages of the
+/// The dashboard's pages under `/dashboard`: sign-in with a password or a token, then the pages of the
 /// caller's role. Each page reads through the same Store calls and scopes as the API, so a
 /// role sees exactly what the API lets it see.
 public struct DashboardController<Context: RequestContext>: Sendable {
@@ -31,6 +31,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     let coordination: CoordinatorStores
     /// For the roster upload: the importer and the sealer every import uses.
     let store: Database
+    let administration: AdministrationStores
 
     /// Loads the templates and the category names; fails when either cannot be read. The
     /// store's sealer issues the household references charities see on their matches, the
@@ -52,12 +53,14 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         pages = try await DashboardPages.bundled()
         coordination = CoordinatorStores(store: store)
         self.store = store
+        administration = AdministrationStores(store: store)
     }
 
     public func addRoutes(to group: RouterGroup<Context>) {
         group.get(use: home)
         group.get("sign-in", use: signInForm)
         group.post("sign-in", use: signIn)
+        group.post("sign-in/new-password", use: replacePassword)
         group.post("sign-out", use: signOut)
         group.get("overview", use: overview)
         group.get("needs", use: needList)
@@ -69,6 +72,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addRunsRoutes(to: group)
         addCharitiesRoutes(to: group)
         addAuditRoutes(to: group)
+        addAdminCharityRoutes(to: group)
+        addAccountRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -76,8 +81,11 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         return Self.redirect(Self.homePath(session.principal.role))
     }
 
+    /// The sign-in form: login and password, with the token form folded below (open under
+    /// `?with=token`).
     @Sendable func signInForm(_ request: Request, context: Context) async throws -> Response {
-        try await signInPage(request, error: nil, status: .ok)
+        try await signInPage(
+            request, error: nil, status: .ok, extra: ["tokenTab": request.uri.queryParameters["with"] == "token"])
     }
 
     @Sendable func signIn(_ request: Request, context: Context) async throws -> Response {
@@ -85,16 +93,25 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         guard let expected = request.cookies[Self.signInCookie]?.value, form["_csrf"] == expected else {
             return try await signInPage(request, error: "csrfRejected", status: .forbidden)
         }
-        let token = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let (secret, session) = try await sessions.open(token: token, lifetime: Self.sessionLifetime) else {
-            return try await signInPage(request, error: "tokenRejected", status: .unauthorized)
+        guard let token = form["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+            return try await passwordSignIn(request, form)
         }
-        var response = Self.redirect(Self.homePath(session.principal.role))
+        guard let (secret, session) = try await sessions.open(token: token, lifetime: Self.sessionLifetime) else {
+            return try await signInPage(
+                request, error: "tokenRejected", status: .unauthorized, extra: ["tokenTab": true])
+        }
+        return Self.signedIn(secret: secret, session)
+    }
+
+    /// The way into the caller's home with the session's cookie set and the sign-in form's
+    /// double-submit cookie gone.
+    static func signedIn(secret: String, _ session: DashboardSession) -> Response {
+        var response = redirect(homePath(session.principal.role))
         response.setCookie(
             Cookie(
-                name: Self.sessionCookie, value: secret, maxAge: Int(Self.sessionLifetime.components.seconds),
+                name: sessionCookie, value: secret, maxAge: Int(sessionLifetime.components.seconds),
                 path: "/dashboard", httpOnly: true, sameSite: .strict))
-        response.setCookie(Self.expired(Self.signInCookie))
+        response.setCookie(expired(signInCookie))
         return response
     }
 
@@ -114,14 +131,20 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         return try await sessions.session(secret: secret)
     }
 
-    private func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) async throws -> Response {
+    /// The sign-in page (`template`: the form for a password or a token, or the one that
+    /// replaces a password an administrator set) with a fresh double-submit token.
+    func signInPage(
+        _ request: Request, error: String?, status: HTTPResponse.Status, template: String = "sign-in",
+        extra: [String: Any] = [:]
+    ) async throws -> Response {
         let language = Self.language(request)
         let csrf = DashboardSessions.freshSecret()
         let texts = DashboardText.strings(language)
-        var values: [String: Any] = ["csrf": csrf]
+        var values: [String: Any] = extra
+        values["csrf"] = csrf
         values["error"] = error.flatMap { texts[$0] }
         var response = pages.page(
-            "sign-in", values,
+            template, values,
             frame: .init(
                 title: texts["signIn"] ?? "", language: language, signedIn: nil, path: request.uri.path,
                 otherLanguageLink: Self.otherLanguageLink(request, language), notice: nil),
@@ -153,7 +176,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let role = session.principal.role
-        let nav = Self.navigation.filter { session.principal.may($0.action) }.map {
+        let entries = role == .admin ? Self.adminNavigation : Self.navigation
+        let nav = entries.filter { session.principal.may($0.action) }.map {
             ($0.path, texts[$0.label] ?? $0.label)
         }
         return DashboardPages.Frame(

@@ -62,12 +62,13 @@ struct DashboardPages: Sendable {
         ]
         if let notice = frame.notice { layout["notice"] = notice }
         if let signedIn = frame.signedIn {
-            layout["signedIn"] =
-                [
-                    "personName": signedIn.personName, "roleLabel": signedIn.roleLabel,
-                    "placeName": signedIn.placeName as Any, "csrf": signedIn.csrf,
-                    "nav": signedIn.nav.map { ["href": $0.href, "label": $0.label, "current": $0.href == frame.path] },
-                ] as [String: Any]
+            var header: [String: Any] = [
+                "personName": signedIn.personName, "roleLabel": signedIn.roleLabel, "csrf": signedIn.csrf,
+                "nav": signedIn.nav.map { ["href": $0.href, "label": $0.label, "current": $0.href == frame.path] },
+            ]
+            // An administrator works for no place; an absent value, not a boxed nil ("nil").
+            if let place = signedIn.placeName { header["placeName"] = place }
+            layout["signedIn"] = header
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""
         var response = Response(

@@ -12,6 +12,7 @@ enum DashboardText {
         (charityChinese, charityEnglish),
         (caseworkerChinese, caseworkerEnglish),
         (noticeChinese, noticeEnglish),
+        (adminChinese, adminEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(

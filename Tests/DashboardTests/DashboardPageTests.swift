@@ -81,7 +81,8 @@ struct DashboardPageTests {
                 #expect(try await browser.get("/dashboard/overview").status == .ok)
                 let principal = try #require(
                     try await TokenRepository(client: fixture.client).authenticate(token: token))
-                _ = try await TokenRepository(client: fixture.client).revoke(token: principal.tokenID, by: .system)
+                _ = try await TokenRepository(client: fixture.client).revoke(
+                    token: try #require(principal.tokenID), by: .system)
                 let after = try await browser.get("/dashboard/overview")
                 #expect(after.status == .seeOther && after.headers[.location] == "/dashboard/sign-in")
             }

@@ -2,9 +2,9 @@
 # shellcheck disable=SC2034,SC2154 # sets variables for, and reads those of, the scripts that source it
 # The demo's data, shared by scripts/demo and scripts/screenshots: the private cluster
 # started, charity-match built (release), migrated, a demo county seeded unless it is
-# there, matching runs for all townships but one unless something is proposed, and a fresh
-# token per role.
-# Sets: url, cli, township, charity, admin, coordinator, caseworker, charity_token.
+# there, matching runs for all townships but one unless something is proposed, a fresh
+# token per role, and one password for the demo accounts.
+# Sets: url, cli, township, charity, admin, coordinator, caseworker, charity_token, demo_password.
 # Expects: repo, reset (0/1), and lib/postgres.sh sourced.
 
 demo_prepare() {
@@ -36,6 +36,14 @@ demo_prepare() {
   coordinator=$(token --role coordinator --region 320508000000 --login demo-coordinator --name 演示协调员)
   caseworker=$(token --role caseworker --region "$township" --login demo-caseworker --name 演示社工)
   charity_token=$(token --role charity --charity "$charity" --login demo-charity --name 演示慈善干事)
+
+  # One password for the four demo people, made once per checkout like the pepper, so
+  # the dashboard's password sign-in works as it will for real people.
+  [[ -s $repo/.data/demo-password ]] || od -An -tx1 -N6 /dev/urandom | tr -d ' \n' | sed 's/^/demo-/' >"$repo/.data/demo-password"
+  demo_password=$(cat "$repo/.data/demo-password")
+  for login in demo-admin demo-coordinator demo-caseworker demo-charity; do
+    printf '%s\n' "$demo_password" | "$cli" user set-password --login "$login" >/dev/null
+  done
 }
 
 # The demo county in the database $DATABASE_URL names, seeded unless it has households, and

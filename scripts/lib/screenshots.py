@@ -33,9 +33,9 @@ def watched_page(browser, width, lang, problems):
 
 
 def sign_in(page, token):
-    page.goto(APP + "/dashboard/sign-in")
+    page.goto(APP + "/dashboard/sign-in?with=token")
     page.fill("input[name=token]", token)
-    page.click("form[action='/dashboard/sign-in'] button[type=submit]")
+    page.click("#token-sign-in button[type=submit]")
     page.wait_for_url(re.compile(r".*/dashboard/(?!sign-in).*"))
 
 

@@ -40,6 +40,10 @@ public enum Action: String, Sendable, CaseIterable {
     case importRoster = "import_roster"
     case exportMatches = "export_matches"
     case clearCoolDown = "clear_cool_down"
+    /// Create and disable accounts, set and reset their passwords.
+    case manageAccounts = "manage_accounts"
+    /// Issue and revoke bearer tokens for any account.
+    case issueTokens = "issue_tokens"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -60,7 +64,7 @@ public enum AccessPolicy {
     /// The roles each action is open to.
     public static func roles(for action: Action) -> Set<UserRole> {
         switch action {
-        case .registerCharity, .banCharity: [.admin]
+        case .registerCharity, .banCharity, .manageAccounts, .issueTokens: [.admin]
         case .listCharities: [.admin, .coordinator, .caseworker]
         case .readCharities: [.admin, .coordinator, .caseworker, .charity]
         case .editCharityProfile: [.admin, .charity]

@@ -56,11 +56,13 @@ extension CharityRepository {
 
     /// Lifts what `principal` may lift: an administrator a suspension or ban everywhere and
     /// every regional suspension, a coordinator the suspensions in force inside their region.
-    /// Nothing to lift is ``StoreError/invalidTransition(entity:id:from:action:)``.
+    /// Nothing to lift is ``StoreError/invalidTransition(entity:id:from:action:)``. A
+    /// `reason`, if given, is kept in the audit trail.
     public func reinstate(
-        charity id: Int64, by principal: Principal, idempotency: IdempotencyClaim? = nil
+        charity id: Int64, by principal: Principal, reason: String? = nil, idempotency: IdempotencyClaim? = nil
     ) async throws -> CharityRecord {
         try principal.authorize(.reinstateCharity)
+        let reason = try optionalText(reason, field: "reason", maxLength: 500)
         let scope = principal.regionLimit
         return try await client.withTransaction { connection in
             try idempotency?.begin(on: connection)
@@ -91,7 +93,7 @@ extension CharityRepository {
             }
             try AuditTrail.record(
                 on: connection, actor: principal.actor, action: "charity.reinstate", entityType: "charity",
-                entityID: String(id),
+                entityID: String(id), reason: reason,
                 details: [
                     "from": record.status.rawValue, "to": current.status.rawValue,
                     "regions": lifted.joined(separator: ","),

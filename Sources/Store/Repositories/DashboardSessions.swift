@@ -20,12 +20,13 @@ public struct DashboardSession: Sendable, Equatable {
     }
 }
 
-/// Dashboard sign-in: a bearer token is exchanged once for a session whose secret travels
-/// in an HttpOnly cookie. Only the secret's SHA-256 is stored, and a session is alive only
-/// while its token is (not revoked, not expired, user not disabled), so revoking a token
-/// signs its holder out everywhere.
+/// Dashboard sign-in: a login and password (see ``open(login:password:lifetime:)``) or a
+/// bearer token is exchanged once for a session whose secret travels in an HttpOnly cookie.
+/// Only the secret's SHA-256 is stored. A session is alive only while its account is
+/// enabled, and one opened with a token only while that token is (not revoked, not
+/// expired), so revoking a token signs its holder out everywhere.
 public struct DashboardSessions: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let tokens: TokenRepository
 
     public init(client: PostgresClient) {
@@ -58,17 +59,17 @@ public struct DashboardSessions: Sendable {
             SELECT s.csrf_token, t.id AS token_id, u.id AS user_id, u.role, u.region_code, u.charity_id,
                    u.name AS person_name, coalesce(r.name, c.name) AS place_name
               FROM dashboard_sessions s
-              JOIN api_tokens t ON t.id = s.token_id
-              JOIN users u ON u.id = t.user_id
+              LEFT JOIN api_tokens t ON t.id = s.token_id
+              JOIN users u ON u.id = coalesce(s.user_id, t.user_id)
               LEFT JOIN regions r ON r.code = u.region_code
               LEFT JOIN charities c ON c.id = u.charity_id
-             WHERE s.secret_hash = $1 AND s.expires_at > now() AND t.revoked_at IS NULL
-               AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL
+             WHERE s.secret_hash = $1 AND s.expires_at > now() AND u.disabled_at IS NULL
+               AND (s.token_id IS NULL OR (t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())))
             """, [TokenRepository.hash(secret)])
         guard let row = rows.first else { return nil }
         let region = try row.decode(String?.self, "region_code")
         let principal = Principal(
-            userID: try row.decode(Int64.self, "user_id"), tokenID: try row.decode(Int64.self, "token_id"),
+            userID: try row.decode(Int64.self, "user_id"), tokenID: try row.decode(Int64?.self, "token_id"),
             role: try row.decodeCode(UserRole.self, "role"), regionScope: region.flatMap(RegionCode.init)?.scope,
             charityID: try row.decode(Int64?.self, "charity_id"))
         return DashboardSession(

@@ -6,7 +6,8 @@ import Postgres
 /// Who a bearer token speaks for, as the HTTP layer needs it for every object-level check.
 public struct Principal: Sendable, Equatable {
     public var userID: Int64
-    public var tokenID: Int64
+    /// The bearer token presented; nil for a dashboard session opened with a password.
+    public var tokenID: Int64?
     public var role: UserRole
     /// Coordinators and caseworkers: the scope of their region.
     public var regionScope: RegionScope?
@@ -16,7 +17,7 @@ public struct Principal: Sendable, Equatable {
     /// The actor for decisions and the audit trail.
     public var actor: Actor { Actor(userID: userID) }
 
-    public init(userID: Int64, tokenID: Int64, role: UserRole, regionScope: RegionScope?, charityID: Int64?) {
+    public init(userID: Int64, tokenID: Int64?, role: UserRole, regionScope: RegionScope?, charityID: Int64?) {
         self.userID = userID
         self.tokenID = tokenID
         self.role = role
@@ -62,7 +63,7 @@ public struct TokenRepository: Sendable {
     /// Marks our tokens, so secret scanners and people can recognise a leaked one.
     public static let prefix = "cm_"
 
-    private let client: PostgresClient
+    let client: PostgresClient
 
     public init(client: PostgresClient) {
         self.client = client

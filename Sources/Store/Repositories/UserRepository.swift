@@ -26,8 +26,17 @@ public struct UserRecord: Sendable, Equatable, Codable {
     public var charityID: Int64?
     public var createdAt: Date
     public var disabledAt: Date?
+    /// Whether the account can sign in with a password (the hash itself never leaves the Store).
+    public var hasPassword: Bool
+    /// The next sign-in must choose a new password (an administrator set this one).
+    public var mustChangePassword: Bool
+    /// Wrong passwords locked the account until then (may lie in the past: the lock is over).
+    public var lockedUntil: Date?
 
-    static let columns = "id, login, name, role, region_code, charity_id, created_at, disabled_at"
+    static let columns = """
+        id, login, name, role, region_code, charity_id, created_at, disabled_at,
+        password_hash IS NOT NULL AS has_password, password_must_change, locked_until
+        """
 
     init(row: PostgresRow) throws {
         id = try row.decode(Int64.self, "id")
@@ -38,23 +47,28 @@ public struct UserRecord: Sendable, Equatable, Codable {
         charityID = try row.decode(Int64?.self, "charity_id")
         createdAt = try row.decode(Date.self, "created_at")
         disabledAt = try row.decode(Date?.self, "disabled_at")
+        hasPassword = try row.decode(Bool.self, "has_password")
+        mustChangePassword = try row.decode(Bool.self, "password_must_change")
+        lockedUntil = try row.decode(Date?.self, "locked_until")
     }
 }
 
 /// Accounts, created and disabled by admins (never deleted: decisions and the audit trail
 /// refer to them). Each write is one transaction with one `audit_log` row.
 public struct UserRepository: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
 
     public init(client: PostgresClient) {
         self.client = client
     }
 
     /// Creates an account. The scope must fit the role, as the schema demands: an admin has
-    /// none, charity staff a charity, coordinators and caseworkers a region.
+    /// none, charity staff a charity, coordinators and caseworkers a region. With a
+    /// `password` (which must pass ``PasswordRule``) the account can sign in at once; an
+    /// initial password the person did not choose should be `mustChangePassword`.
     public func create(
         login: String, name: String, role: UserRole, regionCode: String? = nil, charityID: Int64? = nil,
-        by actor: Actor
+        password: String? = nil, mustChangePassword: Bool = true, by actor: Actor
     ) async throws -> UserRecord {
         let login = login.trimmingBlanks()
         let valid =
@@ -88,6 +102,8 @@ public struct UserRepository: Sendable {
                 throw StoreError.invalid(field: "charity_id", reason: "only charity staff have a charity")
             }
         }
+        if let password { try PasswordRule.check(password, login: login) }
+        let hash = try await PasswordHash.make(password)
         let violations: [String: StoreError] = [
             "users_login_key": .conflict(.taken(.login, value: login)),
             "users_region_code_fkey": .invalid(field: "region_code", reason: "unknown region code"),
@@ -97,9 +113,15 @@ public struct UserRepository: Sendable {
             let rows = try mappingViolations(violations) {
                 try connection.query(
                     """
-                    INSERT INTO users (login, name, role, region_code, charity_id) VALUES ($1, $2, $3, $4, $5)
+                    INSERT INTO users (login, name, role, region_code, charity_id, password_hash, password_set_at,
+                                       password_must_change)
+                    VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $6::text IS NOT NULL THEN now() END, $7)
                     RETURNING \(UserRecord.columns)
-                    """, [login, name, role.rawValue, regionCode, charityID])
+                    """,
+                    [
+                        login, name, role.rawValue, regionCode, charityID, hash?.encoded,
+                        hash != nil && mustChangePassword,
+                    ] as [(any PostgresEncodable)?])
             }
             let record = try UserRecord(row: rows[0])
             try AuditTrail.record(
@@ -109,13 +131,13 @@ public struct UserRepository: Sendable {
         }
     }
 
-    /// The account, or nil.
     /// The account with this login, or nil.
     public func user(login: String) async throws -> UserRecord? {
         try await client.query("SELECT \(UserRecord.columns) FROM users WHERE login = $1", [login])
             .first.map(UserRecord.init(row:))
     }
 
+    /// The account, or nil.
     public func user(id: Int64) async throws -> UserRecord? {
         try await client.query("SELECT \(UserRecord.columns) FROM users WHERE id = $1", [id])
             .first.map(UserRecord.init(row:))

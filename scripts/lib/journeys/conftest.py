@@ -220,9 +220,10 @@ def expect_status(page, *statuses):
 
 
 def sign_in(page, app, token):
-    page.goto(app.url + "/dashboard/sign-in")
+    """Signs in with a token, through the sign-in page's token option."""
+    page.goto(app.url + "/dashboard/sign-in?with=token")
     page.fill("input[name=token]", token)
-    page.click("form[action='/dashboard/sign-in'] button[type=submit]")
+    page.click("#token-sign-in button[type=submit]")
     page.wait_for_url(re.compile(r".*/dashboard/(?!sign-in).*"))
 
 
@@ -238,7 +239,8 @@ def new_tab(page):
 def person(app, browser):
     """`person(role, width=1366, lang="zh-CN", token=None)`: a Playwright page signed in
     through the sign-in form as a new account of `role` (or with `token`), watched for
-    errors until the test ends."""
+    errors until the test ends. `person(None)` is someone not signed in yet (to sign in
+    with a password, say)."""
     contexts = []
 
     def open_page(role, width=1366, lang="zh-CN", token=None):
@@ -252,7 +254,8 @@ def person(app, browser):
         page = context.new_page()
         page._cm_watch = Watch(page)
         context._cm_watches.append(page._cm_watch)
-        sign_in(page, app, token or app.token(role))
+        if role is not None or token is not None:
+            sign_in(page, app, token or app.token(role))
         return page
 
     yield open_page
