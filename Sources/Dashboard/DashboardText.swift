@@ -9,6 +9,7 @@ enum DashboardText {
         (chinese, english),
         (fieldChinese, fieldEnglish),
         (coordinatorChinese, coordinatorEnglish),
+        (coordinatorJourneyChinese, coordinatorJourneyEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(
