@@ -36,7 +36,9 @@ struct CharityMatchCommand: AsyncParsableCommand {
             } else {
                 try running.run()
             }
-        } catch let error where error is ValidationError || error is ExitCode || error is CleanExit {
+        } catch let error
+            where error is ValidationError || error is ExitCode || error is CleanExit || exitCode(for: error).isSuccess
+        {
             exit(withError: error)
         } catch {
             let place = (command as? any DatabaseCommand)?.database.placeForMessages

@@ -94,7 +94,8 @@ extension DashboardController {
                         reasonCode: transition == .decline && !entry.reason.isEmpty ? entry.reason : nil,
                         note: transition == .decline && !entry.note.isEmpty ? entry.note : nil)
                     return Self.redirect(
-                        posted["back"] == "match" ? "/dashboard/matches/\(match.id)" : "/dashboard/matches")
+                        posted["back"] == "match" ? "/dashboard/matches/\(match.id)" : "/dashboard/matches",
+                        notice: "match." + transition.rawValue, "#\(match.id)")
                 } catch let error as StoreError {
                     guard entry.refuse(error) else { throw error }
                 }

@@ -49,7 +49,7 @@ extension DashboardController {
             let need = try await needs.record(
                 household: household.id, category: category, details, within: session.regionLimit,
                 by: session.principal.actor)
-            return Self.redirect("/dashboard/needs/\(need.id)")
+            return Self.redirect("/dashboard/needs/\(need.id)", notice: "needRecorded", "#\(need.id)")
         } catch let error as StoreError {
             guard entry.refuse(error) else { throw error }
             return needFormPage(entry, request, session, status: .unprocessableContent)
@@ -82,7 +82,8 @@ extension DashboardController {
             do {
                 try await matches.recordFeedback(
                     match: match.id, satisfaction: satisfaction, comment: comment, by: session.principal.actor)
-                return Self.redirect("/dashboard/needs/\(match.needID)#match-\(match.id)")
+                return Self.redirect(
+                    "/dashboard/needs/\(match.needID)#match-\(match.id)", notice: "feedbackRecorded", "#\(match.id)")
             } catch let error as StoreError {
                 guard entry.refuse(error) else { throw error }
             }

@@ -52,7 +52,9 @@ extension DashboardController {
             actor: session.principal.actor)
         do {
             let (report, _) = try await coordination.runs.run(run)
-            if let id = report.runID, report.matches > 0 { return Self.redirect("/dashboard/review?run=\(id)") }
+            if let id = report.runID, report.matches > 0 {
+                return Self.redirect("/dashboard/review?run=\(id)", notice: "runRecorded", "#\(id)")
+            }
             let figures = [
                 "region": report.region, "needs": String(report.needs), "matches": String(report.matches),
                 "units": String(report.units), "run": report.runID.map { String($0) } ?? "",

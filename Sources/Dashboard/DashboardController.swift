@@ -119,7 +119,9 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         values["error"] = error.flatMap { texts[$0] }
         var response = pages.page(
             "sign-in", values,
-            frame: .init(title: texts["signIn"] ?? "", language: language, signedIn: nil, path: request.uri.path),
+            frame: .init(
+                title: texts["signIn"] ?? "", language: language, signedIn: nil, path: request.uri.path,
+                otherLanguageLink: Self.otherLanguageLink(request, language), notice: nil),
             status: status)
         response.setCookie(
             Cookie(name: Self.signInCookie, value: csrf, path: "/dashboard", httpOnly: true, sameSite: .strict))
@@ -154,10 +156,19 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         return DashboardPages.Frame(
             title: title, language: language,
             signedIn: .init(
-                roleLabel: texts["role." + role.rawValue] ?? role.rawValue,
-                scope: session.principal.regionScope?.prefix,
-                csrf: session.csrfToken, nav: nav.map { (href: $0.0, label: $0.1) }),
-            path: request.uri.path)
+                personName: session.personName, roleLabel: texts["role." + role.rawValue] ?? role.rawValue,
+                placeName: session.placeName, csrf: session.csrfToken, nav: nav.map { (href: $0.0, label: $0.1) }),
+            path: request.uri.path, otherLanguageLink: Self.otherLanguageLink(request, language),
+            notice: DashboardNotice.text(request, texts))
+    }
+
+    /// The same page in the other language: the query kept, only `lang` replaced.
+    static func otherLanguageLink(_ request: Request, _ language: DashboardLanguage) -> String {
+        let other: DashboardLanguage = language == .chinese ? .english : .chinese
+        let kept = (request.uri.query ?? "").split(separator: "&").filter {
+            !$0.hasPrefix("lang=") && $0 != "lang"
+        }
+        return "?" + (kept + ["lang=" + other.rawValue]).joined(separator: "&")
     }
 
     /// The pages in the navigation bar, each shown to whoever the access policy lets do
@@ -187,6 +198,14 @@ public struct DashboardController<Context: RequestContext>: Sendable {
 
     static func redirect(_ location: String) -> Response {
         Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// A redirect after an action, whose next page confirms it with the `notice.<notice>`
+    /// text (`{0}` in it replaced by `argument`, such as `#12`).
+    static func redirect(_ location: String, notice: String, _ argument: String? = nil) -> Response {
+        var response = redirect(location)
+        response.setCookie(DashboardNotice.carrying(notice, argument: argument))
+        return response
     }
 
     static func expired(_ name: String) -> Cookie {

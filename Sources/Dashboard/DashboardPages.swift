@@ -33,11 +33,16 @@ struct DashboardPages: Sendable {
         var signedIn: SignedIn?
         /// The page's own path, to mark it in the navigation.
         var path: String
+        /// The link that shows this same page, with its query, in the other language.
+        var otherLanguageLink: String
+        /// The confirmation of the action that led here, shown once.
+        var notice: String?
     }
 
     struct SignedIn {
+        var personName: String
         var roleLabel: String
-        var scope: String?
+        var placeName: String?
         var csrf: String
         var nav: [(href: String, label: String)]
     }
@@ -49,22 +54,26 @@ struct DashboardPages: Sendable {
         let texts = DashboardText.strings(frame.language)
         var context = values
         context["t"] = texts
+        if context["csrf"] == nil, let signedIn = frame.signedIn { context["csrf"] = signedIn.csrf }
         let body = library.render(context, withTemplate: template) ?? ""
         var layout: [String: Any] = [
             "t": texts, "title": frame.title, "lang": frame.language.rawValue, "css": css, "body": body,
-            "otherLang": frame.language == .chinese
-                ? DashboardLanguage.english.rawValue : DashboardLanguage.chinese.rawValue,
+            "otherLanguageLink": frame.otherLanguageLink,
         ]
+        if let notice = frame.notice { layout["notice"] = notice }
         if let signedIn = frame.signedIn {
             layout["signedIn"] =
                 [
-                    "roleLabel": signedIn.roleLabel, "scope": signedIn.scope ?? "", "csrf": signedIn.csrf,
+                    "personName": signedIn.personName, "roleLabel": signedIn.roleLabel,
+                    "placeName": signedIn.placeName as Any, "csrf": signedIn.csrf,
                     "nav": signedIn.nav.map { ["href": $0.href, "label": $0.label, "current": $0.href == frame.path] },
                 ] as [String: Any]
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""
-        return Response(
+        var response = Response(
             status: status, headers: Self.securityHeaders, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+        if frame.notice != nil { response.setCookie(DashboardNotice.shown) }
+        return response
     }
 
     /// Pages load nothing from elsewhere and may not be framed: an intranet page with a

@@ -10,6 +10,7 @@ enum DashboardText {
         (fieldChinese, fieldEnglish),
         (coordinatorChinese, coordinatorEnglish),
         (coordinatorJourneyChinese, coordinatorJourneyEnglish),
+        (noticeChinese, noticeEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(

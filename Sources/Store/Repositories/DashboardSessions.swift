@@ -7,6 +7,17 @@ import Postgres
 public struct DashboardSession: Sendable, Equatable {
     public var principal: Principal
     public var csrfToken: String
+    /// The signed-in person's name, for the header: people recognise names, not logins.
+    public var personName: String
+    /// The name of the region or charity the person works for (nil for an administrator).
+    public var placeName: String?
+
+    public init(principal: Principal, csrfToken: String, personName: String, placeName: String?) {
+        self.principal = principal
+        self.csrfToken = csrfToken
+        self.personName = personName
+        self.placeName = placeName
+    }
 }
 
 /// Dashboard sign-in: a bearer token is exchanged once for a session whose secret travels
@@ -35,7 +46,8 @@ public struct DashboardSessions: Sendable {
             SELECT $1, t.id, $3, least(now() + make_interval(secs => $4::integer), coalesce(t.expires_at, 'infinity'))
               FROM api_tokens t WHERE t.id = $2
             """, [TokenRepository.hash(secret), principal.tokenID, csrf, seconds])
-        return (secret, DashboardSession(principal: principal, csrfToken: csrf))
+        guard let session = try await session(secret: secret) else { return nil }
+        return (secret, session)
     }
 
     /// The session a cookie's secret names, while it and its token are alive.
@@ -43,10 +55,13 @@ public struct DashboardSessions: Sendable {
         guard secret.utf8.count == 43 else { return nil }
         let rows = try await client.query(
             """
-            SELECT s.csrf_token, t.id AS token_id, u.id AS user_id, u.role, u.region_code, u.charity_id
+            SELECT s.csrf_token, t.id AS token_id, u.id AS user_id, u.role, u.region_code, u.charity_id,
+                   u.name AS person_name, coalesce(r.name, c.name) AS place_name
               FROM dashboard_sessions s
               JOIN api_tokens t ON t.id = s.token_id
               JOIN users u ON u.id = t.user_id
+              LEFT JOIN regions r ON r.code = u.region_code
+              LEFT JOIN charities c ON c.id = u.charity_id
              WHERE s.secret_hash = $1 AND s.expires_at > now() AND t.revoked_at IS NULL
                AND (t.expires_at IS NULL OR t.expires_at > now()) AND u.disabled_at IS NULL
             """, [TokenRepository.hash(secret)])
@@ -56,7 +71,10 @@ public struct DashboardSessions: Sendable {
             userID: try row.decode(Int64.self, "user_id"), tokenID: try row.decode(Int64.self, "token_id"),
             role: try row.decodeCode(UserRole.self, "role"), regionScope: region.flatMap(RegionCode.init)?.scope,
             charityID: try row.decode(Int64?.self, "charity_id"))
-        return DashboardSession(principal: principal, csrfToken: try row.decode(String.self, "csrf_token"))
+        return DashboardSession(
+            principal: principal, csrfToken: try row.decode(String.self, "csrf_token"),
+            personName: try row.decode(String.self, "person_name"),
+            placeName: try row.decode(String?.self, "place_name"))
     }
 
     /// Ends the session (signing out); unknown secrets are ignored.
