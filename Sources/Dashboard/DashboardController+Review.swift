@@ -147,7 +147,8 @@ extension DashboardController {
         values["onPage"] = worklist.rows.map { String($0.match.id) }.joined(separator: ",")
         values["empty"] = texts[query.page == 1 ? "noProposals" : "noMoreProposals"] ?? ""
         values.merge(
-            Self.pager("/dashboard/review", query.fields, page: query.page, size: pageSize, total: worklist.total, texts)
+            Self.pager(
+                "/dashboard/review", query.fields, page: query.page, size: pageSize, total: worklist.total, texts)
         ) { _, new in new }
         return coordinatorResponse("review", values, titleKey: "review", request, session, status: status)
     }
@@ -223,7 +224,7 @@ extension DashboardController {
         var runs = try await matches.runsWithProposals(within: limit).map { run, waiting in
             [
                 "value": String(run), "selected": run == query.run,
-                "label": filled(texts["runWaiting"] ?? "", ["run": String(run), "waiting": String(waiting)]),
+                "label": Self.filled(texts["runWaiting"] ?? "", ["run": String(run), "waiting": String(waiting)]),
             ] as [String: Any]
         }
         runs.append(["value": "manual", "label": texts["handMadeProposals"] ?? "", "selected": query.handMade])

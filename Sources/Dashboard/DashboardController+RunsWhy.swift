@@ -1,4 +1,5 @@
 import Foundation
+import Matching
 import Store
 
 /// Why a run proposed nothing, said from the counts the Store computes for the region at

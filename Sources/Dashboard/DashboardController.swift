@@ -66,6 +66,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addRunsRoutes(to: group)
         addCharitiesRoutes(to: group)
         addAuditRoutes(to: group)
+        addExportRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {

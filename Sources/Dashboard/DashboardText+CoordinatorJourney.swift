@@ -6,7 +6,9 @@ extension DashboardText {
         // Review across runs
         "allWaiting": "查看所有待审核的匹配", "allRuns": "所有运行", "runWaiting": "运行 #{run}（{waiting} 条待审核）",
         "selectAllOnPage": "选择本页全部", "need": "需求", "proposedFrom": "提出日期从", "proposedUntil": "提出日期到",
-        "previousPage": "上一页", "pageTotals": "第 {from}–{to} 条，共 {total} 条（第 {page}/{pages} 页）",
+        "previousPage": "上一页", "export": "导出", "invalid.run": "运行编号应为正整数。",
+        "invalid.status": "未知的匹配状态。", "exportCSV": "导出 CSV（Excel 可直接打开）",
+        "pageTotals": "第 {from}–{to} 条，共 {total} 条（第 {page}/{pages} 页）",
         // Runs: why nothing was proposed
         "runProposedNothing": "匹配运行 #{run} 已保存（区域 {region}），但没有提出任何匹配。",
         "whyNothing": "为什么没有提出匹配",
@@ -31,6 +33,9 @@ extension DashboardText {
         "allWaiting": "See every proposal waiting for review", "allRuns": "All runs",
         "runWaiting": "Run #{run} ({waiting} waiting)", "selectAllOnPage": "Select all on this page", "need": "Need",
         "proposedFrom": "Proposed from", "proposedUntil": "Proposed until", "previousPage": "Previous page",
+        "export": "Export",
+        "invalid.run": "A run number is a positive whole number.", "invalid.status": "Unknown match status.",
+        "exportCSV": "Export CSV (opens in Excel)",
         "pageTotals": "{from}–{to} of {total} (page {page} of {pages})",
         "runProposedNothing": "Run #{run} was saved (region {region}) but proposed no match.",
         "whyNothing": "Why nothing was proposed",

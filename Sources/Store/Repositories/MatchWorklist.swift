@@ -103,7 +103,8 @@ extension MatchRepository {
                                          OR strpos(lower(sc.name), lower(\(text))) > 0)))
                 """
         }
-        let chosen = "SELECT m.id, m.score_micro, m.created_at, m.hold_expires_at FROM \(selection.tables) "
+        let chosen =
+            "SELECT m.id, m.score_micro, m.created_at, m.hold_expires_at FROM \(selection.tables) "
             + "WHERE true\(conditions)"
         func ordering(_ table: String) -> String {
             switch query.order {
@@ -134,7 +135,8 @@ extension MatchRepository {
         if total == nil {
             // A page past the end: count without fetching, so the pages still say how many there are.
             total = Int(
-                try await client.query("WITH chosen AS (\(chosen)) SELECT count(*) AS total FROM chosen",
+                try await client.query(
+                    "WITH chosen AS (\(chosen)) SELECT count(*) AS total FROM chosen",
                     Array(selection.parameters.dropLast(2)))[0].decode(Int64.self, "total"))
         }
         return MatchWorklistPage(rows: try rows.map(MatchReviewRow.init(row:)), total: total ?? 0)
