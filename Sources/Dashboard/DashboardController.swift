@@ -67,6 +67,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addCharitiesRoutes(to: group)
         addAuditRoutes(to: group)
         addExportRoutes(to: group)
+        addFollowUpRoutes(to: group)
+        addRegionOfferRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -184,6 +186,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/offers", "offers", .postOffer),
             ("/dashboard/review", "review", .approveMatch),
             ("/dashboard/runs", "runs", .approveMatch),
+            ("/dashboard/follow-up", "followUp", .approveMatch),
+            ("/dashboard/region-offers", "regionOffers", .approveMatch),
             ("/dashboard/charities", "charities", .suspendCharity),
             ("/dashboard/audit", "audit", .approveMatch),
         ]

@@ -9,7 +9,7 @@ import Postgres
 /// version, and writes one `audit_log` row in the same transaction. Capacity is guarded by
 /// the same row lock approvals take, so a capacity cut and an approval cannot cross.
 public struct OfferRepository: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
 
     public init(client: PostgresClient) {
         self.client = client
