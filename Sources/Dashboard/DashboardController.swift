@@ -69,6 +69,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addExportRoutes(to: group)
         addFollowUpRoutes(to: group)
         addRegionOfferRoutes(to: group)
+        addLedgerRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {

@@ -36,6 +36,10 @@ extension DashboardText {
         "act.token.issue": "{who}签发了{subject}",
         "act.token.revoke": "{who}撤销了{subject}",
         "act.other": "{who}对{subject}执行了 {action}",
+        "gapShort": "供给不足", "gapCovered": "供给足够",
+        "gapCell": "每格：尚缺单位数 / 可覆盖该乡镇的剩余供给单位数（同一供给可覆盖多个乡镇，不能逐行相加）。点击查看需求台账。",
+        "ledger": "需求台账", "ledgerOf": "{township} 需求台账", "print": "打印", "printedAt": "打印时间",
+        "missing": "尚缺", "recordedAt": "登记时间", "caseNumberShort": "家庭",
         "whatHappened": "经过", "whoWithRole": "{who}（{role}）",
         // Follow-up of matches and the region's offers
         "followUp": "匹配跟进", "list.approved": "已批准", "list.accepted": "已接受", "list.delivered": "已送达",
@@ -102,6 +106,12 @@ extension DashboardText {
         "act.token.issue": "{who} issued {subject}",
         "act.token.revoke": "{who} revoked {subject}",
         "act.other": "{who} did {action} on {subject}",
+        "gapShort": "Short of supply", "gapCovered": "Supply enough",
+        "gapCell":
+            "Each cell: units still wanted / units left on offers able to reach that township (one offer may "
+            + "reach several townships, so rows do not add up). Click for the needs ledger.",
+        "ledger": "Needs ledger", "ledgerOf": "Needs ledger of {township}", "print": "Print", "printedAt": "Printed",
+        "missing": "Missing", "recordedAt": "Recorded", "caseNumberShort": "Household",
         "whatHappened": "What happened", "whoWithRole": "{who} ({role})",
         "followUp": "Follow-up", "list.approved": "Approved", "list.accepted": "Accepted",
         "list.delivered": "Delivered", "list.expiring": "Expiring soon", "search": "Search",
