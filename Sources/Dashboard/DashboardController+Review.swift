@@ -145,7 +145,9 @@ extension DashboardController {
         values["rows"] = worklist.rows.map { reviewRow($0, labels: labels, outcome: outcome, texts, language) }
         values["hasRows"] = !worklist.rows.isEmpty
         values["onPage"] = worklist.rows.map { String($0.match.id) }.joined(separator: ",")
-        values["empty"] = texts[query.page == 1 ? "noProposals" : "noMoreProposals"] ?? ""
+        let emptyKey =
+            query.page > 1 ? "noMoreProposals" : (run == nil && !query.handMade ? "noWaiting" : "noProposals")
+        values["empty"] = texts[emptyKey] ?? ""
         values.merge(
             Self.pager(
                 "/dashboard/review", query.fields, page: query.page, size: pageSize, total: worklist.total, texts)

@@ -50,7 +50,7 @@ extension DashboardText {
         // Review across runs
         "allWaiting": "查看所有待审核的匹配", "allRuns": "所有运行", "runWaiting": "运行 #{run}（{waiting} 条待审核）",
         "selectAllOnPage": "选择本页全部", "need": "需求", "proposedFrom": "提出日期从", "proposedUntil": "提出日期到",
-        "previousPage": "上一页", "export": "导出", "invalid.run": "运行编号应为正整数。",
+        "noWaiting": "在当前筛选下，您的区域内没有待审核的匹配。", "previousPage": "上一页", "export": "导出", "invalid.run": "运行编号应为正整数。",
         "invalid.status": "未知的匹配状态。", "exportCSV": "导出 CSV（Excel 可直接打开）",
         "pageTotals": "第 {from}–{to} 条，共 {total} 条（第 {page}/{pages} 页）",
         // Runs: why nothing was proposed
@@ -122,7 +122,9 @@ extension DashboardText {
         "offerWindow": "Window", "serviceArea": "Service area",
         "allWaiting": "See every proposal waiting for review", "allRuns": "All runs",
         "runWaiting": "Run #{run} ({waiting} waiting)", "selectAllOnPage": "Select all on this page", "need": "Need",
-        "proposedFrom": "Proposed from", "proposedUntil": "Proposed until", "previousPage": "Previous page",
+        "proposedFrom": "Proposed from", "proposedUntil": "Proposed until",
+        "noWaiting": "No proposals wait for review in your region under these filters.",
+        "previousPage": "Previous page",
         "export": "Export",
         "invalid.run": "A run number is a positive whole number.", "invalid.status": "Unknown match status.",
         "exportCSV": "Export CSV (opens in Excel)",

@@ -104,7 +104,7 @@ struct OversightPageTests {
                     form: ["_csrf": Browser.csrf(in: review.html), "row": "approve.\(decided)"])
                 let mine = try await county.get("/dashboard/audit?entity=match")
                 #expect(
-                    mine.html.contains("dash-coordinator（协调员）批准了匹配 #\(decided)</td>"))
+                    mine.html.contains("Dashboard coordinator（协调员）批准了匹配 #\(decided)</td>"), "by name, in words")
 
                 var narrow = Browser(client: client)
                 _ = try await narrow.signIn(token)

@@ -70,13 +70,8 @@ extension MatchRepository {
             throw StoreError.invalid(field: "limit", reason: "must be between 1 and \(PageRequest<Int64>.maximumLimit)")
         }
         guard query.offset >= 0 else { throw StoreError.invalid(field: "offset", reason: "must not be negative") }
-        var filter = query.filter
-        filter.charity = nil
-        var selection = MatchSelection(filter)
+        var selection = MatchSelection(query.filter)
         var conditions = selection.conditions
-        if let charity = query.filter.charity {
-            conditions += " AND m.offer_id IN (SELECT id FROM offers WHERE charity_id = \(selection.bind(charity)))"
-        }
         if let statuses = query.statuses {
             conditions += " AND m.status = ANY(\(selection.bind(statuses.map(\.rawValue)))::text[])"
         }
