@@ -90,6 +90,5 @@ def test_follow_up_and_offers_fit_at_820_px_in_english(person, app):
     assert "Delivered" in page.inner_text("nav.tabs")
     page.goto(app.url + "/dashboard/region-offers")
     assert "Offers in the region" in page.inner_text("h1")
-    page.screenshot(path="/tmp/cm/region-offers-820-en.png")
     page.goto(app.url + "/dashboard/audit")
     assert "What happened" in page.inner_text("main")

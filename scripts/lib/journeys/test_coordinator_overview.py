@@ -49,4 +49,3 @@ def test_overview_in_english_at_820_px(person, app):
     page = person("coordinator", width=820, lang="en")
     page.goto(app.url + "/dashboard/overview")
     assert "Short of supply" in page.inner_text(".gap-legend")
-    page.screenshot(path="/tmp/cm/overview-820-en.png", full_page=True)

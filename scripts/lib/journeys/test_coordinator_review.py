@@ -81,4 +81,3 @@ def test_review_at_820_px_shows_score_and_actions_in_english(person, app):
         box = first.locator(part).first.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 820, part
     assert "Select all on this page" in page.inner_text("main form[action='/dashboard/review'][method=post]")
-    page.screenshot(path="/tmp/cm/review-820-en.png", full_page=False)
