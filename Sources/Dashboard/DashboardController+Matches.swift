@@ -24,6 +24,7 @@ extension DashboardController {
         group.post("matches/{id}/accept", use: charityStep(.accept))
         group.post("matches/{id}/decline", use: charityStep(.decline))
         group.post("matches/{id}/deliver", use: charityStep(.deliver))
+        group.get("matches/{id}/receipt", use: matchReceipt)
     }
 
     /// What waits for the charity (approved), what it has taken on (accepted), each a page
@@ -86,33 +87,39 @@ extension DashboardController {
             guard let id = Self.pathID(context), let match = try await matches.match(id: id, visibleTo: visible)
             else { return notFound(request, session) }
             var entry = DeclineEntry(posted)
+            var delivery = DeliveryEntry(posted)
             if transition == .decline, entry.note.count > Self.maximumNote { entry.errors["note"] = "error.note" }
-            if entry.errors.isEmpty {
+            let report = transition == .deliver ? delivery.report() : nil
+            if entry.errors.isEmpty, delivery.errors.isEmpty {
                 do {
                     _ = try await matches.apply(
                         transition, to: match.id, by: session.principal,
                         reasonCode: transition == .decline && !entry.reason.isEmpty ? entry.reason : nil,
-                        note: transition == .decline && !entry.note.isEmpty ? entry.note : nil)
+                        note: transition == .decline && !entry.note.isEmpty ? entry.note : nil, delivery: report)
                     return Self.redirect(
                         posted["back"] == "match" ? "/dashboard/matches/\(match.id)" : "/dashboard/matches",
                         notice: "match." + transition.rawValue, "#\(match.id)")
                 } catch let error as StoreError {
-                    guard entry.refuse(error) else { throw error }
+                    guard transition == .deliver ? delivery.refuse(error) : entry.refuse(error) else { throw error }
                 }
             }
             let current = try await matches.match(id: match.id, visibleTo: visible) ?? match
-            let status: HTTPResponse.Status = entry.errors["form"] == nil ? .unprocessableContent : .conflict
-            return try await matchPage(current, charity: charity, refused: entry, request, session, status: status)
+            let formError = entry.errors["form"] ?? delivery.errors["form"]
+            let status: HTTPResponse.Status = formError == nil ? .unprocessableContent : .conflict
+            return try await matchPage(
+                current, charity: charity, refused: transition == .deliver ? nil : entry,
+                delivery: transition == .deliver ? delivery : nil, request, session, status: status)
         }
     }
 
     private func matchPage(
-        _ match: MatchRecord, charity: Int64, refused: DeclineEntry?, _ request: Request, _ session: DashboardSession,
-        status: HTTPResponse.Status
+        _ match: MatchRecord, charity: Int64, refused: DeclineEntry?, delivery: DeliveryEntry? = nil,
+        _ request: Request, _ session: DashboardSession, status: HTTPResponse.Status
     ) async throws -> Response {
         let texts = DashboardText.strings(Self.language(request))
         var titles = OfferTitles()
-        let card = try await matchCard(match, charity: charity, back: "match", &titles, request, refused: refused)
+        let card = try await matchCard(
+            match, charity: charity, back: "match", &titles, request, refused: refused, delivery: delivery)
         return render(
             "match", ["card": card, "csrf": session.csrfToken], title: (texts["match"] ?? "") + " #\(match.id)",
             request, session, status: status)
@@ -122,7 +129,7 @@ extension DashboardController {
     /// delivery fields while delivery is ahead and consent holds, and the next steps.
     private func matchCard(
         _ match: MatchRecord, charity: Int64, back: String, _ titles: inout OfferTitles, _ request: Request,
-        refused: DeclineEntry? = nil
+        refused: DeclineEntry? = nil, delivery: DeliveryEntry? = nil
     ) async throws -> [String: Any] {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
@@ -163,9 +170,24 @@ extension DashboardController {
                     "errors": (refused?.errors ?? [:]).filter { $0.key != "form" }.mapValues { texts[$0] ?? $0 },
                 ] as [String: Any]
         } else if match.status == .accepted {
-            card["deliver"] = ["action": actions + "deliver"]
+            let typed = delivery ?? DeliveryEntry(units: String(match.units), deliveredOn: OfferForm.dayText(Date()))
+            card["deliver"] =
+                [
+                    "action": actions + "deliver", "units": typed.units, "maxUnits": String(match.units),
+                    "deliveredOn": typed.deliveredOn, "receivedBy": typed.receivedBy, "receiptCode": typed.receiptCode,
+                    "errors": typed.errors.filter { $0.key != "form" }.mapValues { texts[$0] ?? $0 },
+                ] as [String: Any]
         }
-        if let key = refused?.errors["form"] { card["formError"] = texts[key] ?? key }
+        if match.status == .accepted || match.status == .delivered {
+            card["receipt"] = "/dashboard/matches/\(match.id)/receipt"
+        }
+        if let report = match.delivery {
+            card["report"] = [
+                "units": "\(report.units) \(Self.unitName(offer?.terms.unit, texts))", "on": report.deliveredOn,
+                "receivedBy": report.receivedBy ?? "–", "receiptCode": report.receiptCode ?? "–",
+            ]
+        }
+        if let key = refused?.errors["form"] ?? delivery?.errors["form"] { card["formError"] = texts[key] ?? key }
         return card
     }
 }

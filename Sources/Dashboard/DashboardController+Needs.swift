@@ -10,13 +10,14 @@ import Store
 extension DashboardController {
     /// How many ranked offers the need page shows.
     static var rankedShown: Int { 20 }
-    /// How many excluded offers the need page shows at a time.
+    /// How many offers the need page lists under each reason for leaving offers out.
     static var excludedPageSize: Int { 50 }
 
     func addNeedRoutes(to group: RouterGroup<Context>) {
         group.get("needs/new", use: needForm)
         group.post("needs/new", use: recordNeed)
         group.get("needs/{id}", use: needDetail)
+        addNeedActionRoutes(to: group)
         // The rating is asked for on the need page, so it lives with it.
         group.post("matches/{id}/feedback", use: recordFeedback)
     }
@@ -92,10 +93,11 @@ extension DashboardController {
         return try await needPage(match.needID, feedback: entry, request, session, status: status)
     }
 
-    /// The need page, with a refused feedback form shown where it was filled in.
+    /// The need page, with a refused feedback form shown where it was filled in and a
+    /// refused proposal or cancellation (`problems`, text keys by section) by its form.
     func needPage(
-        _ id: Int64, feedback entry: FeedbackForm?, _ request: Request, _ session: DashboardSession,
-        status: HTTPResponse.Status
+        _ id: Int64, feedback entry: FeedbackForm?, problems: [String: String] = [:], _ request: Request,
+        _ session: DashboardSession, status: HTTPResponse.Status
     ) async throws -> Response {
         let scope = session.regionLimit
         guard let need = try await needs.need(id: id, within: scope),
@@ -112,7 +114,9 @@ extension DashboardController {
             "household": householdSummary(household, regionName: names[household.regionCode], texts),
             "householdHref": "/dashboard/households/\(household.id)",
         ]
-        values.merge(candidateValues(candidates, request, texts)) { first, _ in first }
+        values.merge(
+            candidateValues(candidates, proposes: session.principal.may(.proposeMatch), request, texts)
+        ) { first, _ in first }
         let recordsFeedback = session.principal.may(.recordNeed)
         let page = try await matches.list(
             MatchFilter(need: need.id, region: scope),
@@ -126,6 +130,17 @@ extension DashboardController {
         values["matches"] = matchRows
         values["hasMatches"] = !matchRows.isEmpty
         values["csrf"] = session.csrfToken
+        values["problems"] = problems.mapValues { texts[$0] ?? $0 }
+        if session.principal.may(.changeNeed), need.status == .open || need.status == .matched {
+            if need.status == .open { values["editHref"] = "/dashboard/needs/\(need.id)/edit" }
+            values["cancelForm"] =
+                [
+                    "action": "/dashboard/needs/\(need.id)/cancel",
+                    "reasons": DecisionReasons.cancel.map { code -> [String: String] in
+                        ["value": code, "label": texts["cancelReason." + code] ?? code]
+                    },
+                ] as [String: Any]
+        }
         if let next = page.nextCursor { values["matchesNext"] = "/dashboard/needs/\(need.id)?matches_after=\(next)" }
         return render("need", values, title: (texts["need"] ?? "") + " #\(need.id)", request, session, status: status)
     }
@@ -139,8 +154,11 @@ extension DashboardController {
         return try await households.household(id: id, within: scope)
     }
 
-    private func needFormPage(
-        _ entry: NeedForm, _ request: Request, _ session: DashboardSession, status: HTTPResponse.Status
+    /// The need form: for recording one, or for correcting `editing` (with `conflict`, the
+    /// need as it now is shows above what the caseworker typed).
+    func needFormPage(
+        _ entry: NeedForm, editing: NeedRecord? = nil, conflict: Bool = false, _ request: Request,
+        _ session: DashboardSession, status: HTTPResponse.Status
     ) -> Response {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
@@ -167,15 +185,24 @@ extension DashboardController {
                 "selected": String(level) == entry.urgency,
             ]
         }
-        let values: [String: Any] = [
+        var values: [String: Any] = [
             "form": [
                 "household": entry.household, "quantity": entry.quantity, "emergency": entry.isEmergency,
-                "neededBy": entry.neededBy, "description": entry.description,
+                "neededBy": entry.neededBy, "description": entry.description, "version": entry.version,
             ] as [String: Any],
-            "groups": groups, "units": units, "urgencies": urgencies,
+            "groups": groups, "units": units, "urgencies": urgencies, "action": "/dashboard/needs/new",
             "errors": entry.errors.mapValues { texts[$0] ?? $0 }, "hasErrors": !entry.errors.isEmpty,
         ]
-        return render("need-form", values, title: texts["newNeed"] ?? "", request, session, status: status)
+        guard let need = editing else {
+            return render("need-form", values, title: texts["newNeed"] ?? "", request, session, status: status)
+        }
+        values["editing"] = true
+        values["action"] = "/dashboard/needs/\(need.id)/edit"
+        values["cancelHref"] = "/dashboard/needs/\(need.id)"
+        values["categoryName"] = categoryName(need.categoryID, language)
+        if conflict { values["current"] = needSummary(need, 0, language, texts) }
+        return render(
+            "need-form", values, title: (texts["editNeed"] ?? "") + " #\(need.id)", request, session, status: status)
     }
 
     private func needSummary(
@@ -192,47 +219,55 @@ extension DashboardController {
         return summary
     }
 
-    /// The ranked offers with their bars and the legend, and a page of the excluded offers
-    /// with every reason.
+    /// The ranked offers with their bars, the legend and (for a caseworker) a proposal form
+    /// each; and the excluded offers grouped by reason, each reason with its count and its
+    /// offers (an offer with several reasons appears under each).
     private func candidateValues(
-        _ candidates: NeedCandidates, _ request: Request, _ texts: [String: String]
+        _ candidates: NeedCandidates, proposes: Bool, _ request: Request, _ texts: [String: String]
     ) -> [String: Any] {
         let factorNames = Self.factorLabels(texts)
         let ranked = candidates.ranked.enumerated().map { index, candidate -> [String: Any] in
-            [
-                "rank": String(index + 1), "title": candidate.offerTitle,
+            var row: [String: Any] = [
+                "rank": String(index + 1), "title": candidate.offerTitle, "offerID": String(candidate.offerID),
                 "charity": candidate.charityName, "remaining": String(candidate.remaining),
                 "units": String(candidate.units), "score": String(format: "%.3f", candidate.breakdown.score),
                 "bar": SVGChart.breakdownBar(candidate.breakdown, labels: factorNames),
             ]
+            if proposes { row["propose"] = "/dashboard/needs/\(candidates.need.id)/propose" }
+            return row
         }
-        let after = Self.cursor(request, "excluded_after") ?? 0
-        let following = candidates.ineligible.filter { $0.offerID > after }
-        let shown = following.prefix(Self.excludedPageSize)
-        let excluded = shown.map { offer -> [String: Any] in
-            [
-                "title": offer.offerTitle, "charity": offer.charityName,
+        let chinese = Self.language(request) == .chinese
+        var groups: [String: (label: String, offers: [String])] = [:]
+        for offer in candidates.ineligible {
+            for reason in offer.reasons {
                 // A reason reads as its short Chinese name in zh-CN and as the Store's sentence in
-                // English (the Store words its reasons in English).
-                "reasons": offer.reasons.map { reason -> String in
-                    Self.language(request) == .chinese
-                        ? texts["reason." + reason.code] ?? reason.message : reason.message
-                },
-            ]
+                // English (the Store words its reasons in English); grouped, the code's own label.
+                let label = texts["reason." + reason.code] ?? (chinese ? reason.code : reason.message)
+                groups[reason.code, default: (label: label, offers: [])].offers.append(
+                    "\(offer.offerTitle) · \(offer.charityName)")
+            }
         }
+        let excluded = groups.sorted { ($1.value.offers.count, $0.key) < ($0.value.offers.count, $1.key) }
+            .map { code, group -> [String: Any] in
+                [
+                    "code": code, "label": group.label, "count": String(group.offers.count),
+                    "offers": Array(group.offers.prefix(Self.excludedPageSize)),
+                    "more": group.offers.count > Self.excludedPageSize
+                        ? String(format: texts["excludedMore"] ?? "%d", group.offers.count - Self.excludedPageSize)
+                        : "",
+                ]
+            }
         var values: [String: Any] = [
             "excludedCount": String(candidates.ineligible.count),
-            "excludedOpen": Self.cursor(request, "excluded_after") != nil,
             "ranked": ranked, "hasRanked": !ranked.isEmpty, "legend": SVGChart.breakdownLegend(labels: factorNames),
             "policy": "\(candidates.policyName) v\(candidates.policyVersion)",
             "excluded": excluded, "hasExcluded": !excluded.isEmpty,
+            "noRankedText": candidates.openQuantity <= 0 || candidates.need.status != .open
+                ? texts["needCovered"] ?? "" : texts["noRanked"] ?? "",
         ]
         if candidates.eligibleCount > ranked.count {
             values["rankedNote"] = String(
                 format: texts["rankedNote"] ?? "%d / %d", ranked.count, candidates.eligibleCount)
-        }
-        if following.count > shown.count, let last = shown.last {
-            values["excludedNext"] = "/dashboard/needs/\(candidates.need.id)?excluded_after=\(last.offerID)#excluded"
         }
         return values
     }

@@ -39,63 +39,6 @@ extension DashboardController {
         return render("overview", values, title: text("overview"), request, session)
     }
 
-    /// The needs of the caller's region, newest first by id, a page at a time.
-    @Sendable func needList(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard session.principal.may(.readNeeds) else { return Self.redirect(Self.homePath(session.principal.role)) }
-        let language = Self.language(request)
-        let texts = DashboardText.strings(language)
-        let scope = session.regionLimit
-        let after = Self.cursor(request, "after")
-        let page = try await needs.list(within: scope, page: PageRequest(after: after, limit: 50))
-        let rows = page.items.map { need -> [String: Any] in
-            [
-                "cells": [
-                    String(need.id), String(need.householdID), categoryName(need.categoryID, language),
-                    "\(need.quantity) \(Self.unitName(need.unit, texts))", String(need.urgency),
-                    need.isEmergency ? (texts["emergency"] ?? "") : "", need.neededBy ?? "",
-                    texts[need.status.rawValue] ?? need.status.rawValue,
-                ],
-                "link": ["href": "/dashboard/needs/\(need.id)", "label": texts["candidates"] ?? ""],
-            ]
-        }
-        let columns = ["#", "household", "category", "quantity", "urgency", "emergency", "neededBy", "status", ""]
-            .map { texts[$0] ?? $0 }
-        var values: [String: Any] = [
-            "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noNeeds"] ?? "",
-        ]
-        values["next"] = page.nextCursor.map { "/dashboard/needs?after=\($0)" }
-        return render("table", values, title: texts["needs"] ?? "", request, session)
-    }
-
-    /// A charity's own offers with what is left of each.
-    @Sendable func offerList(_ request: Request, context: Context) async throws -> Response {
-        guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
-        guard session.principal.role == .charity, let charity = session.principal.charityID else {
-            return Self.redirect(Self.homePath(session.principal.role))
-        }
-        let language = Self.language(request)
-        let texts = DashboardText.strings(language)
-        let after = Self.cursor(request, "after")
-        let page = try await offers.list(charity: charity, page: PageRequest(after: after, limit: 50))
-        let rows = page.items.map { offer -> [String: Any] in
-            [
-                "cells": [
-                    String(offer.id), offer.terms.title, categoryName(offer.categoryID, language),
-                    "\(offer.terms.capacity) \(Self.unitName(offer.terms.unit, texts))", String(offer.allocated),
-                    String(offer.remaining),
-                    texts["offerStatus." + offer.status.rawValue] ?? offer.status.rawValue,
-                ]
-            ]
-        }
-        let columns = ["#", "title", "category", "capacity", "allocated", "remaining", "status"].map { texts[$0] ?? $0 }
-        var values: [String: Any] = [
-            "columns": columns, "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noOffers"] ?? "",
-        ]
-        values["next"] = page.nextCursor.map { "/dashboard/offers?after=\($0)" }
-        return render("table", values, title: texts["offers"] ?? "", request, session)
-    }
-
     func categoryName(_ id: Int64, _ language: DashboardLanguage) -> String {
         guard let names = categoryNames[id] else { return String(id) }
         return language == .chinese ? names.zh : names.en

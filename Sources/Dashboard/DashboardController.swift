@@ -29,6 +29,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
     let categories: [CategoryRecord]
     let pages: DashboardPages
     let coordination: CoordinatorStores
+    /// For the roster upload: the importer and the sealer every import uses.
+    let store: Database
 
     /// Loads the templates and the category names; fails when either cannot be read. The
     /// store's sealer issues the household references charities see on their matches, the
@@ -49,6 +51,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             uniqueKeysWithValues: categories.map { ($0.id, (code: $0.code, zh: $0.nameZh, en: $0.nameEn)) })
         pages = try await DashboardPages.bundled()
         coordination = CoordinatorStores(store: store)
+        self.store = store
     }
 
     public func addRoutes(to group: RouterGroup<Context>) {
@@ -58,10 +61,10 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         group.post("sign-out", use: signOut)
         group.get("overview", use: overview)
         group.get("needs", use: needList)
-        group.get("offers", use: offerList)
         addHouseholdRoutes(to: group)
         addNeedRoutes(to: group)
         addMatchRoutes(to: group)
+        addOfferRoutes(to: group)
         addReviewRoutes(to: group)
         addRunsRoutes(to: group)
         addCharitiesRoutes(to: group)

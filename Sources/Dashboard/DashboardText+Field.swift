@@ -22,7 +22,7 @@ extension DashboardText {
         "flag.minor": "未成年人", "flag.left_behind_child": "留守儿童", "flag.orphan": "孤儿", "flag.serious_illness": "重病",
         "flag.single_parent": "单亲", "flag.disaster_affected": "受灾",
         // The need form
-        "householdRef": "家庭（案件编号或编号）", "householdRefHint": "填写花名册上的案件编号，例如 320508000000-0000001。",
+        "householdRef": "家庭（案件编号或编号）", "householdRefHint": "填写花名册上的案件编号，例如 320508-0000001。",
         "chooseCategory": "请选择类别", "unit": "单位", "unitDefault": "类别默认单位", "emergencyLabel": "急难（需要立即救助）",
         "description": "说明", "saveNeed": "保存需求", "formHasErrors": "表单有需要修改的地方，请查看标红的字段。",
         "urgency.1": "1 可以等待", "urgency.2": "2 较缓", "urgency.3": "3 一般", "urgency.4": "4 较急", "urgency.5": "5 非常紧急",
@@ -105,7 +105,7 @@ extension DashboardText {
         "flag.disaster_affected": "Disaster affected",
         // The need form
         "householdRef": "Household (case number or id)",
-        "householdRefHint": "The case number on the roll, such as 320508000000-0000001.",
+        "householdRefHint": "The case number on the roll, such as 320508-0000001.",
         "chooseCategory": "Choose a category", "unit": "Unit", "unitDefault": "Category's default unit",
         "emergencyLabel": "Emergency (急难: help needed at once)", "description": "Description", "saveNeed": "Save need",
         "formHasErrors": "Some fields need changing; they are marked in red.",

@@ -10,6 +10,8 @@ enum DashboardText {
         (fieldChinese, fieldEnglish),
         (coordinatorChinese, coordinatorEnglish),
         (coordinatorJourneyChinese, coordinatorJourneyEnglish),
+        (charityChinese, charityEnglish),
+        (caseworkerChinese, caseworkerEnglish),
         (noticeChinese, noticeEnglish),
     ]
 

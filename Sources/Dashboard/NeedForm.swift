@@ -24,11 +24,26 @@ struct NeedForm: Sendable {
     var isEmergency = false
     var neededBy = ""
     var description = ""
+    /// The version an edit form was read at; empty when recording.
+    var version = ""
     /// Text keys of the refusals, by form field.
     var errors: [String: String] = [:]
 
     init(household: String = "") {
         self.household = household
+    }
+
+    /// The form filled with a stored need, for correcting it.
+    init(_ need: NeedRecord, caseNumber: String) {
+        household = caseNumber
+        category = String(need.categoryID)
+        quantity = String(need.quantity)
+        unit = need.unit
+        urgency = String(need.urgency)
+        isEmergency = need.isEmergency
+        neededBy = need.neededBy ?? ""
+        description = need.description ?? ""
+        version = String(need.version)
     }
 
     init(_ form: HTMLForm) {
@@ -41,6 +56,7 @@ struct NeedForm: Sendable {
         isEmergency = form["emergency"] != nil
         neededBy = value("needed_by")
         description = value("description")
+        version = value("version")
     }
 
     /// The category id and the details when the dashboard's checks pass; nil with
@@ -77,8 +93,14 @@ struct NeedForm: Sendable {
             errors[name] = key
         case .notFound(.household, _):
             errors["household"] = "error.householdNotFound"
+        case .conflict(.belowCommitted):
+            errors["quantity"] = "error.quantityBelowCommitted"
         case .conflict:
             errors["category"] = "error.openNeedExists"
+        case .versionMismatch:
+            errors["form"] = "error.needChangedMeanwhile"
+        case .invalidTransition:
+            errors["form"] = "error.needNotOpen"
         default:
             return false
         }

@@ -41,6 +41,7 @@ struct AuthorizationMatrixTests {
         "POST /v1/offers/{id}/pause": [.charity],
         "POST /v1/offers/{id}/resume": [.charity],
         "GET /v1/households/{id}": [.admin, .coordinator, .caseworker],
+        "PATCH /v1/households/{id}": [.admin, .caseworker],
         "POST /v1/households/{id}/consent": [.admin, .caseworker],
         "POST /v1/households/{id}/consent/withdraw": [.admin, .caseworker],
         "GET /v1/needs/{id}": [.admin, .coordinator, .caseworker],
@@ -132,7 +133,8 @@ struct AuthorizationMatrixTests {
         _ api: APIDriver, _ method: HTTPRequest.Method, _ path: String, as caller: Caller
     ) async throws -> APIResponse {
         switch method {
-        case .put: try await api.call(method, path, as: caller, json: "{}", headers: [.ifMatch: "\"1\""])
+        case .put, .patch:
+            try await api.call(method, path, as: caller, json: "{}", headers: [.ifMatch: "\"1\""])
         case .post: try await api.call(method, path, as: caller, json: "{}")
         default: try await api.call(method, path, as: caller)
         }

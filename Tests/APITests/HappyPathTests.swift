@@ -60,9 +60,27 @@ struct HappyPathTests {
 
                 let accepted = try await api.call(.post, "/v1/matches/\(matchID)/accept", as: .charity)
                 #expect(accepted["status"]?.stringValue == "accepted")
-                let delivered = try await api.call(.post, "/v1/matches/\(matchID)/deliver", as: .charity)
+                let today = try await fixture.scalar(
+                    String.self, "SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text", [])
+                // A delivery outside the Store's rules is refused, naming the field, and changes nothing.
+                let bare = try await api.call(.post, "/v1/matches/\(matchID)/deliver", as: .charity)
+                #expect(bare.status == .unsupportedMediaType, "the report is required")
+                for (body, field) in [
+                    (#"{"delivered_units":3,"delivered_on":"\#(today)","received_by":"王某某"}"#, "/delivered_units"),
+                    (#"{"delivered_units":1,"delivered_on":"2999-01-01","received_by":"王某某"}"#, "/delivered_on"),
+                    (#"{"delivered_units":1,"delivered_on":"\#(today)"}"#, "/received_by"),
+                ] {
+                    let refused = try await api.call(
+                        .post, "/v1/matches/\(matchID)/deliver", as: .charity, json: body)
+                    #expect(refused.status == .unprocessableContent && refused.errorFields == [field], "\(body)")
+                }
+                let delivered = try await api.call(
+                    .post, "/v1/matches/\(matchID)/deliver", as: .charity,
+                    json: #"{"delivered_units":2,"delivered_on":"\#(today)","receipt_code":"QS-0001"}"#)
                 #expect(delivered["status"]?.stringValue == "delivered")
                 #expect(delivered["delivery"] == nil)
+                #expect(delivered["delivery_report"]?["delivered_units"] == .integer(2))
+                #expect(delivered["delivery_report"]?["receipt_code"]?.stringValue == "QS-0001")
 
                 let feedback = try await api.call(
                     .post, "/v1/matches/\(matchID)/feedback", as: .caseworker,
@@ -76,7 +94,7 @@ struct HappyPathTests {
                 let audits = try await fixture.scalar(
                     Int.self, "SELECT count(*)::int FROM audit_log WHERE entity_type = 'match' AND entity_id = $1",
                     [String(matchID)])
-                #expect(audits == 5)
+                #expect(audits == 5, "refused deliveries leave no audit row")
             }
         }
     }

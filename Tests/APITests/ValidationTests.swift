@@ -43,6 +43,9 @@ struct ValidationTests {
                     "case_number": q("V-1"), "id_number": q(TestData.idNumber(serial: 77)),
                     "region_code": q("320508001001"), "members": "1",
                 ]),
+            "patch /v1/households/{id}": Write(
+                caller: .caseworker, path: "/v1/households/\(targets.nearHousehold)", body: ["members": "2"],
+                needsIfMatch: true),
             "post /v1/households/{id}/consent": Write(
                 caller: .caseworker, path: "/v1/households/\(targets.nearHousehold)/consent", body: ["scope": q("s")]),
             "post /v1/needs": Write(caller: .caseworker, path: "/v1/needs", body: need),
@@ -69,7 +72,8 @@ struct ValidationTests {
                 caller: .charity, path: "/v1/matches/\(targets.ourMatch)/decline",
                 body: ["reason_code": q("no_capacity")]),
             "post /v1/matches/{id}/deliver": Write(
-                caller: .charity, path: "/v1/matches/\(targets.ourMatch)/deliver", body: ["note": q("ok")]),
+                caller: .charity, path: "/v1/matches/\(targets.ourMatch)/deliver",
+                body: ["delivered_units": "1", "delivered_on": q("2026-01-01"), "received_by": q("收件人")]),
             "post /v1/matches/{id}/cancel": Write(
                 caller: .caseworker, path: "/v1/matches/\(targets.ourMatch)/cancel",
                 body: ["reason_code": q("household_moved")]),

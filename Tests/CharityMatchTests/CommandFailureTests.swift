@@ -48,6 +48,12 @@ struct CommandFailureTests {
 
         let usage = try CharityMatchProcess.run(["match"])
         #expect(usage.status == 64)
+
+        for asked in [["help", "seed"], ["--help"], ["token", "create", "--help"]] {
+            let help = try CharityMatchProcess.run(asked)
+            #expect(help.status == 0, "\(asked)")
+            #expect(help.standardError.isEmpty, "\(asked): \(help.standardError)")
+        }
     }
 }
 

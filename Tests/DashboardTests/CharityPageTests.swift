@@ -95,11 +95,32 @@ struct CharityPageTests {
 
                 let page = try await browser.get("/dashboard/matches/\(first)")
                 #expect(page.html.contains("action=\"/dashboard/matches/\(first)/deliver\""))
+                let today = try await fixture.client.query(
+                    "SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS d")[0].decode(String.self, "d")
+                let unsigned = try await browser.post(
+                    "/dashboard/matches/\(first)/deliver",
+                    form: ["_csrf": csrf, "back": "match", "delivered_units": "1", "delivered_on": today])
+                #expect(unsigned.status == .unprocessableContent)
+                #expect(unsigned.html.contains("id=\"by-\(first)-error\">请填写签收人姓名或签收单编号"))
+                #expect(unsigned.html.contains("value=\"\(today)\""), "the date stays")
+                #expect(try await Self.statuses(fixture) == expected)
                 let done = try await browser.post(
-                    "/dashboard/matches/\(first)/deliver", form: ["_csrf": csrf, "back": "match"])
+                    "/dashboard/matches/\(first)/deliver",
+                    form: [
+                        "_csrf": csrf, "back": "match", "delivered_units": "1", "delivered_on": today,
+                        "received_by": "王某某",
+                    ])
                 #expect(done.status == .seeOther && done.headers[.location] == "/dashboard/matches/\(first)")
                 expected[first] = "delivered"
                 #expect(try await Self.statuses(fixture) == expected)
+                let report = try await fixture.client.query(
+                    "SELECT delivered_units, delivered_on::text AS d, received_by FROM matches WHERE id = $1", [first])[
+                        0]
+                #expect(try report.decode(Int.self, "delivered_units") == 1)
+                #expect(try report.decode(String.self, "d") == today)
+                #expect(try report.decode(String.self, "received_by") == "王某某")
+                let receipt = try await browser.get("/dashboard/matches/\(first)/receipt")
+                #expect(receipt.status == .ok && receipt.html.contains("王某某") && receipt.html.contains("@media print"))
 
                 let twice = try await browser.post("/dashboard/matches/\(first)/accept", form: ["_csrf": csrf])
                 #expect(twice.status == .conflict && twice.html.contains("状态已经变化"))

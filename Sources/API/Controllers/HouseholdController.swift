@@ -10,6 +10,7 @@ struct HouseholdController {
         group.post("households", use: register)
         group.get("households", use: list)
         group.get("households/{id}", use: show)
+        group.patch("households/{id}", use: update)
         group.post("households/{id}/consent", use: recordConsent)
         group.post("households/{id}/consent/withdraw", use: withdrawConsent)
     }
@@ -41,6 +42,19 @@ struct HouseholdController {
         let principal = try context.requirePrincipal()
         try principal.authorize(.readHouseholds)
         let record = try await household(context, principal)
+        return try JSONResponse.make(HouseholdResource(record), version: record.version)
+    }
+
+    /// Changes a household still at the version `If-Match` names; the rule and the version
+    /// check are the Store's, the same the dashboard's edit form meets.
+    @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.changeHousehold)
+        let id = try await reachable(context, principal)
+        let version = try ETag.requiredVersion(request)
+        let input = try await services.body(HouseholdChangesInput.self, request, context)
+        let record = try await services.households.update(
+            household: id, expectedVersion: version, input.changes, by: principal)
         return try JSONResponse.make(HouseholdResource(record), version: record.version)
     }
 

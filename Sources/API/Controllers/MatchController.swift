@@ -13,9 +13,10 @@ struct MatchController {
         group.get("matches", use: list)
         group.post("matches", use: propose)
         group.get("matches/{id}", use: show)
-        for transition in [MatchTransition.approve, .reject, .accept, .decline, .deliver, .cancel] {
+        for transition in [MatchTransition.approve, .reject, .accept, .decline, .cancel] {
             group.post("matches/{id}/\(transition.rawValue)", use: decide(transition))
         }
+        group.post("matches/{id}/deliver", use: deliver)
         group.post("matches/{id}/feedback", use: feedback)
     }
 
@@ -87,6 +88,18 @@ struct MatchController {
                 idempotency: context.idempotency)
             return try await view(record, for: principal).response()
         }
+    }
+
+    /// Delivery with what reached the household, when, and who signed for it; the Store
+    /// judges the report (units within the match, the day between approval and today).
+    @Sendable func deliver(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.deliverMatch)
+        let id = try await visible(request, context).id
+        let input = try await services.body(DeliveryInput.self, request, context)
+        let record = try await services.matches.apply(
+            .deliver, to: id, by: principal, delivery: input.report, idempotency: context.idempotency)
+        return try await view(record, for: principal).response()
     }
 
     @Sendable func feedback(_ request: Request, context: APIRequestContext) async throws -> Response {

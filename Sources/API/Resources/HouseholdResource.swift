@@ -81,6 +81,23 @@ struct HouseholdInput: Decodable, Sendable {
     }
 }
 
+/// The body of `PATCH /v1/households/{id}`: the fields to change, each absent one kept; an
+/// empty text clears an optional one.
+struct HouseholdChangesInput: Decodable, Sendable {
+    var members: Int?
+    var assistanceStatuses: [String]?
+    var vulnerabilityFlags: [String]?
+    var headName: String?
+    var contactPhone: String?
+    var address: String?
+
+    var changes: HouseholdChanges {
+        HouseholdChanges(
+            members: members, assistanceStatuses: assistanceStatuses, vulnerabilityFlags: vulnerabilityFlags,
+            headName: headName, contactPhone: contactPhone, address: address)
+    }
+}
+
 /// The body of `POST /v1/households/{id}/consent`.
 struct ConsentInput: Decodable, Sendable {
     /// What the household agreed to share, in the caseworker's words.

@@ -49,6 +49,14 @@ struct MatchResource: Sendable {
             json.field("reason_code", record.reasonCode)
             json.field("note", record.note)
             json.field("version", record.version)
+            if let report = record.delivery {
+                json.field("delivery_report") { fields in
+                    fields.field("delivered_units", report.units)
+                    fields.field("delivered_on", report.deliveredOn)
+                    fields.field("received_by", report.receivedBy)
+                    fields.field("receipt_code", report.receiptCode)
+                }
+            }
             if let delivery {
                 json.field("delivery") { contact in
                     contact.field("household_reference", delivery.householdReference)
@@ -89,4 +97,18 @@ struct ProposalInput: Decodable, Sendable {
 struct FeedbackInput: Decodable, Sendable {
     var satisfaction: Int
     var comment: String?
+}
+
+/// The body of `POST /v1/matches/{id}/deliver`: what reached the household, when, and the
+/// receiver's confirmation (签收), as ``DeliveryReport`` judges it.
+struct DeliveryInput: Decodable, Sendable {
+    var deliveredUnits: Int
+    var deliveredOn: String
+    var receivedBy: String?
+    var receiptCode: String?
+
+    var report: DeliveryReport {
+        DeliveryReport(
+            units: deliveredUnits, deliveredOn: deliveredOn, receivedBy: receivedBy, receiptCode: receiptCode)
+    }
 }

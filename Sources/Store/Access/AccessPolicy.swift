@@ -16,6 +16,7 @@ public enum Action: String, Sendable, CaseIterable {
     case changeOffer = "change_offer"
     case readOffers = "read_offers"
     case registerHousehold = "register_household"
+    case changeHousehold = "change_household"
     case readHouseholds = "read_households"
     case recordConsent = "record_consent"
     case recordNeed = "record_need"
@@ -66,7 +67,8 @@ public enum AccessPolicy {
         case .suspendCharity, .reinstateCharity: [.admin, .coordinator]
         case .postOffer, .changeOffer: [.charity]
         case .readOffers: [.admin, .coordinator, .caseworker, .charity]
-        case .registerHousehold, .recordConsent, .recordNeed, .changeNeed, .importRoster: [.admin, .caseworker]
+        case .registerHousehold, .changeHousehold, .recordConsent, .recordNeed, .changeNeed, .importRoster:
+            [.admin, .caseworker]
         case .readHouseholds, .readNeeds, .rankCandidates: [.admin, .coordinator, .caseworker]
         case .startRun, .readRuns, .readWeightPolicies: [.admin, .coordinator, .caseworker]
         case .readMatches: [.admin, .coordinator, .caseworker, .charity]

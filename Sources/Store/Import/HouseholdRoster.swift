@@ -239,7 +239,7 @@ public struct HouseholdRoster: Sendable {
     }
 
     /// A `;`-separated list of codes or their Chinese names (`、` and `,` separate too).
-    private static func codes<Code: RawRepresentable<String> & CaseIterable & Equatable>(
+    static func codes<Code: RawRepresentable<String> & CaseIterable & Equatable>(
         _ row: some RosterFields<Column>,
         _ column: Column,
         names: [String: Code],

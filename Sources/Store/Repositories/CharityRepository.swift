@@ -154,7 +154,8 @@ public struct CharityRepository: Sendable {
             SELECT c.id,
                    (SELECT count(*) FROM matches m JOIN offers o ON o.id = m.offer_id
                      WHERE o.charity_id = c.id AND m.status = 'delivered') AS delivered,
-                   (SELECT coalesce(sum(m.units), 0) FROM matches m JOIN offers o ON o.id = m.offer_id
+                   (SELECT coalesce(sum(coalesce(m.delivered_units, m.units)), 0) FROM matches m
+                      JOIN offers o ON o.id = m.offer_id
                      WHERE o.charity_id = c.id AND m.status = 'delivered') AS delivered_units,
                    (SELECT count(*) FROM matches m JOIN offers o ON o.id = m.offer_id
                      WHERE o.charity_id = c.id AND m.status = 'declined') AS declined,

@@ -31,11 +31,15 @@ public struct MatchRecord: Sendable, Equatable, Codable {
     public var reasonCode: String?
     public var note: String?
     public var version: Int
+    /// What the charity recorded at delivery; nil before it, and for a delivery recorded
+    /// without a report (the system's rehearsals, and deliveries older than the report).
+    public var delivery: DeliveryReport?
 
     /// The columns ``init(row:)`` reads, for `SELECT \(MatchRecord.columns) FROM matches`.
     static let columns = """
         id, need_id, offer_id, run_id, units, score_micro, breakdown::text AS breakdown, status, hold_expires_at,
-        created_at, decided_by, decided_at, reason_code, note, version
+        created_at, decided_by, decided_at, reason_code, note, version, delivered_units,
+        delivered_on::text AS delivered_on, received_by, receipt_code
         """
 
     /// The breakdown decoded, or nil when there is none (a manual proposal) or it cannot be read.
@@ -59,6 +63,15 @@ public struct MatchRecord: Sendable, Equatable, Codable {
         reasonCode = try row.decode(String?.self, "reason_code")
         note = try row.decode(String?.self, "note")
         version = try row.decode(Int.self, "version")
+        let deliveredUnits = try row.decode(Int?.self, "delivered_units")
+        let deliveredOn = try row.decode(String?.self, "delivered_on")
+        delivery = try deliveredUnits.flatMap { units in
+            try deliveredOn.map { day in
+                DeliveryReport(
+                    units: units, deliveredOn: day, receivedBy: try row.decode(String?.self, "received_by"),
+                    receiptCode: try row.decode(String?.self, "receipt_code"))
+            }
+        }
     }
 }
 

@@ -31,9 +31,12 @@ extension MatchRepository {
     /// the match is read, locked and changed in one transaction through the principal's reach
     /// (``MatchFilter/reach(of:)``), so a match outside it is ``StoreError/notFound(entity:id:)``
     /// exactly like a missing one, and no check runs on a state the change does not see.
+    ///
+    /// A person's delivery needs its `delivery` report (units, day, the receiver's
+    /// confirmation): ``StoreError/invalid(field:reason:)`` on `delivered_units` without one.
     public func apply(
         _ transition: MatchTransition, to id: Int64, by principal: Principal, reasonCode: String? = nil,
-        note: String? = nil, idempotency: IdempotencyClaim? = nil
+        note: String? = nil, delivery: DeliveryReport? = nil, idempotency: IdempotencyClaim? = nil
     ) async throws -> MatchRecord {
         guard let action = transition.action else {
             throw StoreError.forbidden(role: principal.role.rawValue, action: .cancelMatch, scope: nil)
@@ -48,10 +51,17 @@ extension MatchRepository {
             let note = try DecisionReasons.validated(
                 code: reasonCode, note: note, allowed: DecisionReasons.codes(for: transition),
                 required: transition.requiresReason, action: "\(transition.rawValue) a match")
+            if transition == .deliver {
+                guard let delivery else {
+                    throw StoreError.invalid(
+                        field: "delivered_units", reason: "is required: say how many units reached the household")
+                }
+                _ = try delivery.validatedForm()
+            }
             try idempotency?.begin(on: connection)
             let record = try Self.apply(
                 transition, to: id, on: connection, by: principal.actor, reasonCode: reasonCode, note: note,
-                holds: holds, reach: .reach(of: principal))
+                holds: holds, reach: .reach(of: principal), delivery: transition == .deliver ? delivery : nil)
             try idempotency?.complete(.init(entity: .match, id: id, created: false), on: connection)
             return record
         }

@@ -12,13 +12,24 @@ extension MatchRepository {
         var units: Int
         var note: String?
         var breakdown: ScoreBreakdown?
+        /// Units given and the day; the receiver's name stays in the match row alone.
+        var deliveredUnits: Int?
+        var deliveredOn: String?
+
+        enum CodingKeys: String, CodingKey {
+            case from, to, need, offer, units, note, breakdown
+            case deliveredUnits = "delivered_units", deliveredOn = "delivered_on"
+        }
     }
 
     /// One transition inside the caller's transaction: lock the match, check the state
-    /// machine, move capacity, update the match and its need, write the audit row.
+    /// machine, move capacity, update the match and its need, write the audit row. A
+    /// delivery with a `delivery` report gives the household the reported units on the
+    /// reported day and returns the rest to the offer; without one, all units today.
     static func apply(
         _ transition: MatchTransition, to id: Int64, on connection: PostgresConnection, by actor: Actor,
-        reasonCode: String?, note: String?, holds: HoldPolicy, reach: MatchFilter = MatchFilter()
+        reasonCode: String?, note: String?, holds: HoldPolicy, reach: MatchFilter = MatchFilter(),
+        delivery: DeliveryReport? = nil
     ) throws -> MatchRecord {
         guard let current = try lockedMatch(id, within: reach, on: connection) else {
             throw StoreError.notFound(entity: .match, id: String(id))
@@ -28,15 +39,19 @@ extension MatchRepository {
                 entity: .match, id: String(id), from: current.status.rawValue, action: transition.participle)
         }
         let target = transition.target
+        let report = try transition == .deliver ? delivery?.validated(against: current, on: connection) : nil
         if transition == .approve || transition == .accept {
             try requireNeedStillWanted(current.needID, on: connection)
             try requireCharityInGoodStanding(for: current, on: connection)
         }
         if transition == .approve {
             try reserve(units: current.units, of: current.offerID, on: connection)
-        } else if current.status.reservesCapacity && !target.reservesCapacity && target != .delivered {
-            try connection.query(
-                "UPDATE offers SET allocated = allocated - $2 WHERE id = $1", [current.offerID, current.units])
+        } else if current.status.reservesCapacity && !target.reservesCapacity {
+            let released = target == .delivered ? current.units - (report?.units ?? current.units) : current.units
+            if released > 0 {
+                try connection.query(
+                    "UPDATE offers SET allocated = allocated - $2 WHERE id = $1", [current.offerID, released])
+            }
         }
         let updated = try connection.query(
             """
@@ -50,7 +65,16 @@ extension MatchRepository {
             """,
             [id, target.rawValue, actor.userID, reasonCode, note, holds.hours(in: target)]
         )
-        guard let updatedRow = updated.first else { throw StoreError.notFound(entity: .match, id: String(id)) }
+        guard var updatedRow = updated.first else { throw StoreError.notFound(entity: .match, id: String(id)) }
+        if let report {
+            let reported = try connection.query(
+                """
+                UPDATE matches SET delivered_units = $2, delivered_on = $3::date, received_by = $4, receipt_code = $5
+                 WHERE id = $1
+                RETURNING \(MatchRecord.columns)
+                """, [id, report.units, report.deliveredOn, report.receivedBy, report.receiptCode])
+            if let row = reported.first { updatedRow = row }
+        }
         let record = try MatchRecord(row: updatedRow)
         if transition == .deliver {
             try recordDelivery(of: record, on: connection, by: actor)
@@ -62,7 +86,8 @@ extension MatchRepository {
             entityID: String(id), reason: reasonCode,
             details: TransitionDetails(
                 from: current.status, to: target, need: record.needID, offer: record.offerID, units: record.units,
-                note: note, breakdown: transition == .approve ? record.breakdown : nil))
+                note: note, breakdown: transition == .approve ? record.breakdown : nil,
+                deliveredUnits: report?.units, deliveredOn: report?.deliveredOn))
         return record
     }
 
@@ -112,8 +137,9 @@ extension MatchRepository {
             offerID: offer, requested: units, remaining: try row.decode(Int.self, "remaining"))
     }
 
-    /// Delivery adds to the need's fulfilled quantity, closes it when fully served, and
-    /// writes the household's aid record (the basis of duplicate-aid checks).
+    /// Delivery adds the units given to the need's fulfilled quantity, closes it when fully
+    /// served, and writes the household's aid record (the basis of duplicate-aid checks) for
+    /// the day of delivery.
     private static func recordDelivery(
         of match: MatchRecord, on connection: PostgresConnection, by actor: Actor
     )
@@ -128,18 +154,21 @@ extension MatchRepository {
                    version = version + 1
              WHERE id = $1
             """,
-            [match.needID, match.units]
+            [match.needID, match.delivery?.units ?? match.units]
         )
         try connection.query(
             """
             INSERT INTO aid_records (household_id, source, category_id, charity_id, match_id, amount, units,
                                      given_on, recorded_by)
             SELECT n.household_id, 'charity', n.category_id, o.charity_id, $1, o.unit_value * $2, $2,
-                   current_date, $3
+                   coalesce($6::date, current_date), $3
               FROM needs n JOIN offers o ON o.id = $4
              WHERE n.id = $5
             """,
-            [match.id, match.units, actor.userID, match.offerID, match.needID]
+            [
+                match.id, match.delivery?.units ?? match.units, actor.userID, match.offerID, match.needID,
+                match.delivery?.deliveredOn,
+            ]
         )
         try refreshStatus(ofNeed: match.needID, on: connection)
     }

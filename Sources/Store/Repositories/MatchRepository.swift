@@ -40,9 +40,11 @@ public struct MatchRepository: Sendable {
         try await apply(.approve, to: id, by: actor, reasonCode: reason, note: note)
     }
 
-    /// Applies `transition` to the match; see ``MatchTransition`` for the state machine.
+    /// Applies `transition` to the match; see ``MatchTransition`` for the state machine. A
+    /// delivery without a `delivery` report gives all the match's units today.
     public func apply(
-        _ transition: MatchTransition, to id: Int64, by actor: Actor, reasonCode: String? = nil, note: String? = nil
+        _ transition: MatchTransition, to id: Int64, by actor: Actor, reasonCode: String? = nil, note: String? = nil,
+        delivery: DeliveryReport? = nil
     ) async throws -> MatchRecord {
         let note = try DecisionReasons.validated(
             code: reasonCode, note: note, allowed: DecisionReasons.codes(for: transition),
@@ -50,7 +52,8 @@ public struct MatchRepository: Sendable {
         let holds = self.holds
         return try await client.withTransaction { connection in
             try Self.apply(
-                transition, to: id, on: connection, by: actor, reasonCode: reasonCode, note: note, holds: holds)
+                transition, to: id, on: connection, by: actor, reasonCode: reasonCode, note: note, holds: holds,
+                delivery: delivery)
         }
     }
 

@@ -9,7 +9,7 @@ import Postgres
 /// exactly like a missing one. Every write is one transaction with one `audit_log` row for
 /// the need; cancelling also cancels its live matches through the match lifecycle.
 public struct NeedRepository: Sendable {
-    private let client: PostgresClient
+    let client: PostgresClient
     private let today: @Sendable () -> Int
 
     /// `today` (`yyyymmdd`, default today in China) is the earliest `needed_by` accepted.

@@ -92,7 +92,7 @@ public struct PublicStatistics: Sendable {
                 SELECT n.id, n.category_id, n.status FROM needs n JOIN households h ON h.id = n.household_id
                  WHERE h.region_code LIKE $1 || '%'),
             delivered AS (
-                SELECT m.need_id, count(*) AS matches, sum(m.units) AS units FROM matches m
+                SELECT m.need_id, count(*) AS matches, sum(coalesce(m.delivered_units, m.units)) AS units FROM matches m
                  WHERE m.status = 'delivered' GROUP BY m.need_id)
             SELECT s.category_id, count(*) AS needs, count(*) FILTER (WHERE s.status IN ('open', 'matched')) AS open,
                    count(*) FILTER (WHERE s.status = 'fulfilled') AS fulfilled,
@@ -141,7 +141,8 @@ public struct PublicStatistics: Sendable {
     ) throws -> [PublicStats.CharityFigures] {
         try connection.query(
             """
-            SELECT ch.id, ch.name, count(*) AS delivered, sum(m.units) AS units, count(f.id) AS rated,
+            SELECT ch.id, ch.name, count(*) AS delivered,
+                   sum(coalesce(m.delivered_units, m.units)) AS units, count(f.id) AS rated,
                    round(avg(f.satisfaction), 2)::float8 AS average
               FROM matches m
               JOIN needs n ON n.id = m.need_id

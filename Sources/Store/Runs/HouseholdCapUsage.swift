@@ -30,7 +30,7 @@ struct HouseholdCapUsage: Sendable {
     ) throws -> HouseholdCapUsage {
         let rows = try connection.query(
             """
-            SELECT n.household_id, c.code, sum(m.units)::bigint AS units
+            SELECT n.household_id, c.code, sum(coalesce(m.delivered_units, m.units))::bigint AS units
               FROM matches m JOIN needs n ON n.id = m.need_id JOIN categories c ON c.id = n.category_id
              WHERE n.household_id IN (SELECT household_id FROM run_needs)
                AND m.status IN ('proposed', 'approved', 'accepted', 'delivered')

@@ -7,8 +7,37 @@ import Matching
 ///
 /// Township segments follow the statistical convention: 001–099 街道 (urban), then 镇 and 乡
 /// from 100 up; village segments 001–199 社区 (居委会) and 200+ 村 (村委会). So a household's
-/// code says whether it is urban, as it does in the real roll.
+/// code says whether it is urban, as it does in the real roll. The county's own kind follows
+/// GB/T 2260 too: digits 5–6 of 01–20 are a 市辖区 (mostly 街道, towns but no 乡), 21–80 a 县,
+/// 81–99 a 县级市.
 struct CountyGeography {
+    /// What digits 5–6 of a county-level code make it.
+    enum Kind {
+        case district, county, city
+
+        init(code: String) {
+            let serial = Int(code.dropFirst(4).prefix(2)) ?? 21
+            self = serial <= 20 ? .district : serial <= 80 ? .county : .city
+        }
+
+        var suffix: String {
+            switch self {
+            case .district: "区"
+            case .county: "县"
+            case .city: "市"
+            }
+        }
+
+        /// How many of `townships` are urban 街道.
+        func urbanTownships(of townships: Int) -> Int {
+            switch self {
+            case .district: min(99, max(1, townships * 4 / 5))
+            case .county: min(99, max(1, townships / 5))
+            case .city: min(99, max(1, townships / 3))
+            }
+        }
+    }
+
     struct Place {
         var code: String
         var name: String
@@ -42,7 +71,9 @@ struct CountyGeography {
         let prefecture = String(digits.prefix(4))
         let latitude = 23 + random.unit() * 16
         let longitude = 104 + random.unit() * 16
-        countyName = SeedNames.placeName(&random) + "县"
+        let kind = Kind(code: digits)
+        let syntheticCounty = SeedNames.placeName(&random) + kind.suffix
+        countyName = SeedNames.knownPlace(String(digits.prefix(6))) ?? syntheticCounty
         places.append(
             Place(
                 code: province + "0000000000", name: SeedNames.province(province), level: 1, parent: nil,
@@ -50,7 +81,8 @@ struct CountyGeography {
         if prefecture.suffix(2) != "00" {
             places.append(
                 Place(
-                    code: prefecture + "00000000", name: SeedNames.placeName(&random) + "市", level: 2,
+                    code: prefecture + "00000000",
+                    name: SeedNames.knownPlace(prefecture) ?? SeedNames.placeName(&random) + "市", level: 2,
                     parent: province + "0000000000", latitude: latitude, longitude: longitude))
         }
         places.append(
@@ -59,14 +91,14 @@ struct CountyGeography {
                 longitude: longitude))
         // Townships spread over a disc whose area grows with their number (~60 km² each).
         let radiusKm = (Double(townships) * 60 / Double.pi).squareRoot()
-        let urbanTownships = min(99, max(1, townships / 5))
+        let urbanTownships = kind.urbanTownships(of: townships)
         for index in 0..<townships {
             let isUrban = index < urbanTownships
             let segment = isUrban ? index + 1 : 100 + (index - urbanTownships)
             let code = String(digits.prefix(6)) + Self.pad(segment, 3)
             let (townLat, townLon) = Self.scatter(
                 around: (latitude, longitude), radiusKm: isUrban ? radiusKm * 0.2 : radiusKm, &random)
-            let suffix = isUrban ? "街道" : (segment < 200 && random.unit() < 0.7 ? "镇" : "乡")
+            let suffix = isUrban ? "街道" : (segment < 200 && random.unit() < 0.7 || kind != .county ? "镇" : "乡")
             townshipPrefixes.append(code)
             places.append(
                 Place(

@@ -19,6 +19,13 @@ enum SeedNames {
 
     static func province(_ code: String) -> String { provinces[code] ?? "第\(code)省" }
 
+    /// The real names of the few prefectures and county-level regions the demo and the samples
+    /// use, so that a code reads as the place it is (320508 is 苏州市姑苏区).
+    private static let knownPlaces: [String: String] = ["3205": "苏州市", "320508": "姑苏区"]
+
+    /// The real name of the place `code` (4 or 6 digits) when it is a known one.
+    static func knownPlace(_ code: String) -> String? { knownPlaces[code] }
+
     static func placeName(_ random: inout SplitMix64) -> String {
         String(placeSyllables[random.int(in: 0...placeSyllables.count - 1)])
             + String(placeSyllables[random.int(in: 0...placeSyllables.count - 1)])

@@ -19,24 +19,11 @@ import urllib.request
 import pytest
 from playwright.sync_api import sync_playwright
 
+from pageprobe import OVERFLOW_PROBE
+
 CLI = os.environ["CM_CLI"]
 PSQL = os.environ["CM_PSQL"]
 COUNTY = "320508000000"
-
-# Runs on every page before its own code: after each load, reports (as a console error,
-# which fails the journey) a document or a table wider than the window.
-OVERFLOW_PROBE = """
-window.addEventListener('load', () => {
-  const root = document.documentElement;
-  const found = [];
-  if (root.scrollWidth > root.clientWidth) found.push(`document ${root.scrollWidth}px`);
-  for (const table of document.querySelectorAll('table')) {
-    const right = Math.round(table.getBoundingClientRect().right);
-    if (right > root.clientWidth + 1) found.push(`table.${table.className || '(no class)'} to ${right}px`);
-  }
-  if (found.length) console.error(`layout overflow at ${root.clientWidth}px on ${location.pathname}: ${found.join(', ')}`);
-});
-"""
 
 
 def database_url(name):
@@ -52,7 +39,9 @@ def literal(value):
 
 
 class App:
-    """A `charity-match serve` over its own database holding the demo county."""
+    """A `charity-match serve` over its own database holding the demo county as scripts/demo
+    leaves it: `township` (the caseworker's) not matched yet, `other_townships` matched with
+    decisions played, `charity_id` the charity with the most approved matches to accept."""
 
     def __init__(self, name, log_dir):
         self.name = name
@@ -109,13 +98,19 @@ class App:
         self.psql(server_url, f'CREATE DATABASE "{self.name}"')
         self.cli("migrate", "--migrations", os.path.join(os.environ["CM_REPO"], "sql"))
         self.cli("seed", "--demo", "--households", "400", "--charities", "12", "--offers", "60", "--seed", "1")
-        self.cli("match", "--region", COUNTY)
-        self.township = self.value(
-            """SELECT left(h.region_code, 9) || '000' FROM needs n JOIN households h ON h.id = n.household_id
-               GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""")
+        # The demo's story (scripts/lib/demo.sh): every township but the first matched, decided
+        # on in part and matched again; the first township's needs wait with ranked candidates.
+        townships = [row[0] for row in self.sql(
+            "SELECT code FROM regions WHERE level = 4 AND code LIKE '320508%' ORDER BY code")]
+        self.township, self.other_townships = townships[0], townships[1:]
+        for place in self.other_townships:
+            self.cli("match", "--region", place)
+        self.cli("rehearse", "--region", COUNTY, "--share", "0.4")
+        for place in self.other_townships:
+            self.cli("match", "--region", place)
         self.charity_id = self.value(
-            """SELECT o.charity_id FROM offers o JOIN matches m ON m.offer_id = o.id
-               GROUP BY o.charity_id ORDER BY count(*) DESC, o.charity_id LIMIT 1""")
+            """SELECT o.charity_id FROM offers o JOIN matches m ON m.offer_id = o.id GROUP BY o.charity_id
+               ORDER BY count(*) FILTER (WHERE m.status = 'approved') DESC, count(*) DESC, o.charity_id LIMIT 1""")
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.log = open(self.log_path, "w")
@@ -159,13 +154,27 @@ def browser(tmp_path_factory):
         chromium.close()
 
 
+@pytest.fixture(scope="session")
+def served_apps(tmp_path_factory):
+    """One served database per role, shared by that role's journeys (test_<role>_*.py) and
+    started when the first of them needs it: seeding and serving cost more than a journey."""
+    apps = {}
+    yield apps, str(tmp_path_factory.mktemp("logs"))
+    for served in apps.values():
+        served.stop()
+
+
 @pytest.fixture(scope="module")
-def app(request, tmp_path_factory):
-    module = re.sub(r"[^a-z0-9_]", "_", request.module.__name__.rsplit(".", 1)[-1].lower())
-    served = App(f"journey_{module}_{os.getpid()}", str(tmp_path_factory.mktemp("logs")))
-    served.start()
-    yield served
-    served.stop()
+def app(request, served_apps):
+    """The served demo county of the module's role (the word after `test_` in its name)."""
+    apps, log_dir = served_apps
+    module = request.module.__name__.rsplit(".", 1)[-1].lower()
+    role = re.sub(r"[^a-z0-9]", "_", module.removeprefix("test_").split("_", 1)[0])
+    if role not in apps:
+        served = App(f"journey_{role}_{os.getpid()}", log_dir)
+        apps[role] = served
+        served.start()
+    return apps[role]
 
 
 class Watch:
