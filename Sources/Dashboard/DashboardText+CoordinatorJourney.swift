@@ -43,10 +43,10 @@ extension DashboardText {
         "whatHappened": "经过", "whoWithRole": "{who}（{role}）",
         // Follow-up of matches and the region's offers
         "followUp": "匹配跟进", "list.approved": "已批准", "list.accepted": "已接受", "list.delivered": "已送达",
-        "list.expiring": "即将过期", "search": "搜索", "searchHint": "案件编号、供给名称、组织或编号", "sortBy": "排序",
+        "list.expiring": "即将过期", "search": "查询", "searchHint": "案件编号、供给名称、组织或编号", "sortBy": "排序",
         "sort.oldest": "最早提出", "sort.newest": "最新提出", "sort.score": "得分最高", "sort.expiry": "最先过期",
         "noFollowUp": "当前筛选下没有匹配。", "regionOffers": "区域供给", "noRegionOffers": "当前筛选下没有覆盖本区域的供给。",
-        "sort.remaining": "剩余最多", "offerWindow": "有效期", "serviceArea": "服务区域",
+        "sort.remaining": "剩余最多", "offerWindow": "有效期", "serviceArea": "服务范围",
         // Review across runs
         "allWaiting": "查看所有待审核的匹配", "allRuns": "所有运行", "runWaiting": "运行 #{run}（{waiting} 条待审核）",
         "selectAllOnPage": "选择本页全部", "need": "需求", "proposedFrom": "提出日期从", "proposedUntil": "提出日期到",
