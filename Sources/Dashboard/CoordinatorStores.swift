@@ -7,11 +7,13 @@ struct CoordinatorStores: Sendable {
     let policies: WeightPolicyRepository
     let regionalCharities: RegionalCharities
     let audit: ScopedAuditLog
+    let exports: MatchExport
 
     init(store: Database) {
         runs = store.runs
         policies = store.policies
         regionalCharities = store.regionalCharities
         audit = store.audit
+        exports = store.exports
     }
 }

@@ -82,15 +82,26 @@ extension DashboardController {
             status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
+    /// One row of the trail as a sentence: who (by name) did what to which subject, with the
+    /// reason in words and the note as written.
     private func auditRow(_ line: AuditLine, _ texts: [String: String]) -> [String: String] {
         let entry = line.entry
-        return [
-            "at": Self.timeText(entry.at), "who": line.actorLogin ?? (texts["system"] ?? ""),
-            "role": line.actorRole.map { texts["role." + $0.rawValue] ?? $0.rawValue } ?? "",
-            "action": entry.action,
-            "entity": "\(texts["entity." + entry.entityType] ?? entry.entityType) \(entry.entityID)",
+        let who = line.actorName ?? line.actorLogin ?? (texts["system"] ?? "")
+        let role = line.actorRole.map { texts["role." + $0.rawValue] ?? $0.rawValue }
+        let subject = "\(texts["entity." + entry.entityType] ?? entry.entityType) #\(entry.entityID)"
+        let template = texts["act." + entry.action] ?? texts["act.other"] ?? ""
+        var row = [
+            "at": Self.timeText(entry.at),
+            "sentence": Self.filled(
+                template,
+                [
+                    "who": role.map { Self.filled(texts["whoWithRole"] ?? "{who}", ["who": who, "role": $0]) } ?? who,
+                    "subject": subject, "action": entry.action,
+                ]),
             "reason": entry.reason.map { texts["reason." + $0] ?? $0 } ?? "",
         ]
+        if case .string(let note)? = entry.details["note"] { row["note"] = note }
+        return row
     }
 
     /// The start of the day a `yyyy-mm-dd` field names, in China time; nil for anything else.

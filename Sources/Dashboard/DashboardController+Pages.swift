@@ -26,7 +26,7 @@ extension DashboardController {
             ["label": text("utilisation"), "value": utilisation],
         ]
         var values: [String: Any] = ["cards": cards, "weeklyChart": weeklyChart(figures, texts)]
-        if let chart = gapChart(figures, language) { values["gapChart"] = chart }
+        if let gaps = gapTable(figures, language) { values["gaps"] = gaps }
         if !figures.charities.isEmpty {
             values["satisfactionChart"] = SVGChart.horizontalBars(
                 labels: figures.charities.map(\.charityName),
@@ -44,24 +44,38 @@ extension DashboardController {
         return language == .chinese ? names.zh : names.en
     }
 
-    /// Townships down, categories across, cells shaded by unmet needs; nil when none.
-    private func gapChart(_ figures: OverviewFigures, _ language: DashboardLanguage) -> String? {
+    /// Townships down, the categories with unmet needs across; each cell the units still
+    /// wanted against the units offers able to reach that township still have, marked short
+    /// or covered, and linked to the township's needs ledger in that category. Nil when
+    /// nothing is unmet.
+    private func gapTable(_ figures: OverviewFigures, _ language: DashboardLanguage) -> [String: Any]? {
         guard !figures.gaps.isEmpty else { return nil }
         var townships: [(code: String, name: String)] = []
         for cell in figures.gaps where !townships.contains(where: { $0.code == cell.townshipCode }) {
             townships.append((cell.townshipCode, cell.townshipName))
         }
-        let codes = Array(Set(figures.gaps.map(\.categoryCode))).sorted()
-        let byCode = Dictionary(uniqueKeysWithValues: categoryNames.values.map { ($0.code, $0) })
-        let values = townships.map { township in
-            codes.map { code in
-                figures.gaps.first { $0.townshipCode == township.code && $0.categoryCode == code }?.unmetNeeds ?? 0
-            }
+        let categories = Set(figures.gaps.map(\.categoryID)).sorted {
+            (categoryNames[$0]?.code ?? "") < (categoryNames[$1]?.code ?? "")
         }
-        return SVGChart.heatTable(
-            rows: townships.map(\.name),
-            columns: codes.map { code in byCode[code].map { language == .chinese ? $0.zh : $0.en } ?? code },
-            values: values)
+        let header = categories.map { ["label": categoryName($0, language)] }
+        let rows = townships.map { township -> [String: Any] in
+            let cells = categories.map { category -> [String: Any] in
+                let label = categoryName(category, language)
+                guard
+                    let cell = figures.gaps.first(where: {
+                        $0.townshipCode == township.code && $0.categoryID == category
+                    })
+                else { return ["label": label, "empty": true] }
+                return [
+                    "label": label, "unmet": String(cell.unmetUnits), "supply": String(cell.supplyUnits),
+                    "short": cell.supplyUnits < cell.unmetUnits, "needs": String(cell.unmetNeeds),
+                    "href": Self.link(
+                        "/dashboard/ledger", [("township", township.code), ("category", String(category))]),
+                ]
+            }
+            return ["township": township.name, "cells": cells]
+        }
+        return ["header": header, "rows": rows]
     }
 
     private func weeklyChart(_ figures: OverviewFigures, _ texts: [String: String]) -> String {

@@ -16,6 +16,8 @@ struct RunsPageState {
     var previewErrors: [String: String] = [:]
     var weights: WeightsForm?
     var preview: [String: Any]?
+    /// Why a run proposed nothing: reasons and the counts behind them.
+    var why: [String: Any]?
     var status: HTTPResponse.Status = .ok
 }
 
@@ -50,18 +52,16 @@ extension DashboardController {
             actor: session.principal.actor)
         do {
             let (report, _) = try await coordination.runs.run(run)
-            if let id = report.runID {
+            if let id = report.runID, report.matches > 0 {
                 return Self.redirect("/dashboard/review?run=\(id)", notice: "runRecorded", "#\(id)")
             }
-            state.flash = [
-                "ok": true,
-                "text": Self.filled(
-                    texts["dryRunDone"] ?? "",
-                    [
-                        "region": report.region, "needs": String(report.needs), "matches": String(report.matches),
-                        "units": String(report.units),
-                    ]),
+            let figures = [
+                "region": report.region, "needs": String(report.needs), "matches": String(report.matches),
+                "units": String(report.units), "run": report.runID.map { String($0) } ?? "",
             ]
+            let done = report.runID == nil ? "dryRunDone" : "runProposedNothing"
+            state.flash = ["ok": true, "text": Self.filled(texts[done] ?? "", figures)]
+            if report.matches == 0 { state.why = try await nothingProposed(report, region: region, texts) }
         } catch let error as StoreError {
             switch error {
             case .notFound(let entity, _):
@@ -220,6 +220,7 @@ extension DashboardController {
         ]
         values["flash"] = state.flash
         values["preview"] = state.preview
+        values["why"] = state.why
         values["next"] = page.nextCursor.map { "/dashboard/runs?after=\($0)" }
         if after != nil { values["first"] = "/dashboard/runs" }
         return coordinatorResponse("runs", values, titleKey: "runs", request, session, status: state.status)

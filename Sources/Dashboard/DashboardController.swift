@@ -74,6 +74,10 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addAuditRoutes(to: group)
         addAdminCharityRoutes(to: group)
         addAccountRoutes(to: group)
+        addExportRoutes(to: group)
+        addFollowUpRoutes(to: group)
+        addRegionOfferRoutes(to: group)
+        addLedgerRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -210,6 +214,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/offers", "offers", .postOffer),
             ("/dashboard/review", "review", .approveMatch),
             ("/dashboard/runs", "runs", .approveMatch),
+            ("/dashboard/follow-up", "followUp", .approveMatch),
+            ("/dashboard/region-offers", "regionOffers", .approveMatch),
             ("/dashboard/charities", "charities", .suspendCharity),
             ("/dashboard/audit", "audit", .approveMatch),
         ]

@@ -1,10 +1,11 @@
 import Foundation
 import Matching
 
-/// The review page's selection: which run, which filters, which page. It is read alike
-/// from a GET's query and from the decision form's hidden fields, so the page after a
-/// decision shows the same selection the coordinator was working through.
+/// The review page's selection: which run (every run by default), which filters, which
+/// page. It is read alike from a GET's query and from the decision form's hidden fields, so
+/// the page after a decision shows the same selection the coordinator was working through.
 struct ReviewQuery {
+    /// One run's proposals; nil for every waiting proposal in the region.
     var run: Int64?
     /// The hand-made proposals (`run=manual`) instead of a run's.
     var handMade: Bool
@@ -15,7 +16,11 @@ struct ReviewQuery {
     /// Scores as typed, numbers from 0 to 1.
     var minimumScore: String?
     var maximumScore: String?
-    var after: Int64?
+    /// Proposed on or after `from` and on or before `until` (`yyyy-mm-dd`, China time).
+    var from: String?
+    var until: String?
+    /// The page, from 1.
+    var page: Int
 
     /// Reads the fields through `value`; blank fields are absent.
     init(_ value: (String) -> String?) {
@@ -29,7 +34,9 @@ struct ReviewQuery {
         charity = text("charity")
         minimumScore = text("min")
         maximumScore = text("max")
-        after = text("after").flatMap { Int64($0) }
+        from = text("from")
+        until = text("until")
+        page = text("page").flatMap { Int($0) }.map { max(1, min($0, 100_000)) } ?? 1
     }
 
     /// The selection without the page, as (name, value) pairs for links and hidden fields.
@@ -37,7 +44,7 @@ struct ReviewQuery {
         [
             ("run", handMade ? "manual" : run.map { String($0) }), ("township", township), ("category", category),
             ("charity", charity),
-            ("min", minimumScore), ("max", maximumScore),
+            ("min", minimumScore), ("max", maximumScore), ("from", from), ("until", until),
         ]
     }
 
@@ -47,6 +54,8 @@ struct ReviewQuery {
         var category: Int64?
         var charity: Int64?
         var scoreMicro: ClosedRange<Int64>?
+        var createdFrom: Date?
+        var createdBefore: Date?
         /// Messages by field name.
         var errors: [String: String] = [:]
     }
@@ -54,7 +63,7 @@ struct ReviewQuery {
     /// Checks the filters: a township inside `limit`, a known category, a charity id, and
     /// scores from 0 to 1 with the lower not above the upper.
     func checked(
-        within limit: RegionScope?, categories: Set<Int64>, texts: [String: String]
+        within limit: RegionScope?, categories: Set<Int64>, texts: [String: String], day: (String) -> Date?
     ) -> Checked {
         var result = Checked()
         if let township {
@@ -77,6 +86,14 @@ struct ReviewQuery {
             } else {
                 result.errors["charity"] = texts["invalid.charity"] ?? ""
             }
+        }
+        if let from {
+            result.createdFrom = day(from)
+            if result.createdFrom == nil { result.errors["from"] = texts["invalid.date"] ?? "" }
+        }
+        if let until {
+            result.createdBefore = day(until).map { $0.addingTimeInterval(24 * 3600) }
+            if result.createdBefore == nil { result.errors["until"] = texts["invalid.date"] ?? "" }
         }
         let low = Self.score(minimumScore), high = Self.score(maximumScore)
         if minimumScore != nil, low == nil { result.errors["min"] = texts["invalid.score"] ?? "" }

@@ -107,7 +107,8 @@ struct CoordinatorAccessTests {
                 var narrow = Browser(client: client)
                 _ = try await narrow.signIn(narrowToken)
                 let none = try await narrow.get("/dashboard/review")
-                #expect(none.html.contains("本区域还没有匹配运行"), "the county's run is wider than the township")
+                #expect(none.html.contains("您的区域内没有待审核的匹配"), "the township's proposals were withdrawn")
+                #expect(!none.html.contains("name=\"pick.\(outside)\""), "another township's proposal stays out")
                 #expect(try await narrow.get("/dashboard/review?run=\(county)").status == .notFound)
                 let started = try await narrow.post(
                     "/dashboard/runs", form: ["_csrf": Browser.csrf(in: none.html), "region": fixture.township])

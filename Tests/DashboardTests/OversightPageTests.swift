@@ -86,10 +86,10 @@ struct OversightPageTests {
                 _ = try await county.signIn(fixture.tokens[.coordinator] ?? "")
                 let page = try await county.get("/dashboard/audit?action=match.reject")
                 #expect(page.status == .ok)
-                #expect(page.html.contains("<td>匹配 \(inside)</td><td>不符合条件</td>"))
-                #expect(page.html.contains("<td>匹配 \(outside)</td><td>重复救助</td>"))
-                #expect(!page.html.contains("<td>match.approve</td>"), "the action filter holds")
-                #expect(page.html.contains("<td>系统</td>"))
+                #expect(page.html.contains("系统驳回了匹配 #\(inside)</td><td data-label=\"原因\">不符合条件</td>"))
+                #expect(page.html.contains("系统驳回了匹配 #\(outside)</td><td data-label=\"原因\">重复救助</td>"))
+                #expect(!page.html.contains("批准了匹配"), "the action filter holds")
+                #expect(!page.html.contains("match.reject</td>"), "in words, not codes")
                 #expect(!page.html.contains(">nil<") && !page.html.contains("\"nil\""), "no absent value printed")
 
                 let review = try await county.get("/dashboard/review")
@@ -104,14 +104,13 @@ struct OversightPageTests {
                     form: ["_csrf": Browser.csrf(in: review.html), "row": "approve.\(decided)"])
                 let mine = try await county.get("/dashboard/audit?entity=match")
                 #expect(
-                    mine.html.contains(
-                        "<td>dash-coordinator</td><td>协调员</td><td>match.approve</td><td>匹配 \(decided)</td>"))
+                    mine.html.contains("Dashboard coordinator（协调员）批准了匹配 #\(decided)</td>"), "by name, in words")
 
                 var narrow = Browser(client: client)
                 _ = try await narrow.signIn(token)
                 let scoped = try await narrow.get("/dashboard/audit?action=match.reject")
-                #expect(scoped.html.contains("<td>匹配 \(inside)</td>"))
-                #expect(!scoped.html.contains("<td>匹配 \(outside)</td>"), "another township's match stays out")
+                #expect(scoped.html.contains("驳回了匹配 #\(inside)</td>"))
+                #expect(!scoped.html.contains("驳回了匹配 #\(outside)</td>"), "another township's match stays out")
                 #expect(scoped.html.contains("与本区域的家庭"), "the page says what it shows")
 
                 let badAction = try await county.get("/dashboard/audit?action=Match%20Approve")

@@ -57,7 +57,14 @@ struct RunsPageTests {
 
                 let real = try await browser.post("/dashboard/runs", form: ["_csrf": csrf, "region": fixture.township])
                 let newest = try await fixture.scalar(Int64.self, "SELECT max(id) FROM match_runs")
-                #expect(real.status == .seeOther && real.headers[.location] == "/dashboard/review?run=\(newest)")
+                let proposed = try await fixture.scalar(
+                    Int.self, "SELECT matches_count FROM match_runs WHERE id = $1", [newest])
+                if proposed > 0 {
+                    #expect(real.status == .seeOther && real.headers[.location] == "/dashboard/review?run=\(newest)")
+                } else {
+                    #expect(real.status == .ok && real.html.contains("匹配运行 #\(newest) 已保存"))
+                    #expect(real.html.contains("为什么没有提出匹配") && real.html.contains("<dt>待满足需求</dt>"))
+                }
                 #expect(
                     try await fixture.scalar(String.self, "SELECT region_code FROM match_runs WHERE id = $1", [newest])
                         == fixture.township)

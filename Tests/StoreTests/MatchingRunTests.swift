@@ -54,9 +54,16 @@ struct MatchingRunTests {
                 """)
             #expect(overProposed == 0)
             // The coordinators' export lists exactly the run's matches.
-            let csv = String(decoding: try await MatchExport(client: client).csv(.run(runID)), as: UTF8.self)
+            let bytes = try await MatchExport(client: client).csv(.run(runID))
+            #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+            let csv = String(decoding: bytes.dropFirst(3), as: UTF8.self)
             #expect(csv.split(separator: "\n").count == report.matches + 1)
             #expect(csv.hasPrefix("match_id,run_id,status,"))
+            // Times in China time, as the pages show them; the header in Chinese when asked.
+            let firstRow = try #require(csv.split(separator: "\n").dropFirst().first)
+            #expect(firstRow.contains("+08:00") && !firstRow.contains("Z,"))
+            let chinese = try await MatchExport(client: client).csv(.run(runID), language: .chinese)
+            #expect(String(decoding: chinese.dropFirst(3), as: UTF8.self).hasPrefix("匹配编号,运行编号,状态,"))
             // A second run finds nothing left to propose on the same pairs.
             let (again, _) = try await MatchingRuns(client: client).run(Self.request())
             #expect(again.units <= report.units)

@@ -41,13 +41,15 @@ struct TransferController {
         let query = request.query
         let run = try query.id("run_id")
         let status = try query.code("status", as: MatchStatus.self)
+        let language = try query.code("lang", as: MatchExport.HeaderLanguage.self) ?? .english
         let selection: MatchExport.Selection
         switch (run, status) {
         case (let run?, nil): selection = .run(run)
         case (nil, let status?): selection = .status(status)
         default: throw Problem.invalidParameter("run_id", "or status must be given, not both")
         }
-        let bytes = try await services.exports.csv(selection, within: principal.regionLimit)
+        let bytes = try await services.exports.csv(
+            selection, within: principal.regionLimit, language: language)
         return Response(
             status: .ok,
             headers: [

@@ -6,12 +6,19 @@ import Postgres
 /// offers is used, where needs go unmet (the resource-gap map), the weekly flow of
 /// matches, and how satisfied households are with each charity.
 public struct OverviewFigures: Sendable, Equatable {
-    /// Unmet open needs of one township in one category.
+    /// Unmet open needs of one township in one category, the units they still lack, and the
+    /// units that open offers able to serve that township in that category still have.
+    ///
+    /// Supply is what could reach the township, not a share of it: an offer serving the whole
+    /// county counts in each of its townships, so supply does not add up across rows.
     public struct GapCell: Sendable, Equatable {
         public var townshipCode: String
         public var townshipName: String
+        public var categoryID: Int64
         public var categoryCode: String
         public var unmetNeeds: Int
+        public var unmetUnits: Int
+        public var supplyUnits: Int
     }
 
     /// Matches proposed and delivered in one week (starting Monday, `yyyy-mm-dd`).
@@ -97,22 +104,51 @@ public struct DashboardFigures: Sendable {
     private static func gaps(_ prefix: String, on connection: PostgresConnection) throws -> [OverviewFigures.GapCell] {
         try connection.query(
             """
-            SELECT t.code AS township, t.name AS township_name, c.code AS category, count(*) AS unmet
-              FROM needs n
-              JOIN households h ON h.id = n.household_id
-              JOIN categories c ON c.id = n.category_id
-              JOIN regions t ON t.code = left(h.region_code, 9) || '000'
-             WHERE h.region_code LIKE $1 || '%' AND n.status = 'open'
-               AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.need_id = n.id
-                                  AND m.status IN ('proposed', 'approved', 'accepted'))
-             GROUP BY t.code, t.name, c.code
-             ORDER BY t.code, c.code
+            WITH unmet AS (
+                SELECT left(h.region_code, 9) || '000' AS township, n.category_id, count(*) AS needs,
+                       sum(n.quantity - n.fulfilled_quantity - coalesce(live.units, 0))::bigint AS units
+                  FROM needs n
+                  JOIN households h ON h.id = n.household_id
+                  LEFT JOIN LATERAL (SELECT sum(m.units) AS units FROM matches m
+                                      WHERE m.need_id = n.id AND m.status IN ('proposed', 'approved', 'accepted')) live
+                         ON true
+                 WHERE h.region_code LIKE $1 || '%' AND n.status = 'open'
+                   AND n.quantity - n.fulfilled_quantity - coalesce(live.units, 0) > 0
+                 GROUP BY 1, 2
+            ), supply AS (
+                SELECT o.id, o.category_id, o.service_region_prefixes, o.center_lat, o.center_lon, o.radius_km,
+                       o.capacity - o.allocated - coalesce((SELECT sum(m.units) FROM matches m
+                                                             WHERE m.offer_id = o.id AND m.status = 'proposed'), 0)
+                           AS free
+                  FROM offers o JOIN charities ch ON ch.id = o.charity_id
+                 WHERE o.status = 'open' AND ch.status = 'active' AND o.available_from <= now()
+                   AND (o.available_until IS NULL OR o.available_until > now())
+            )
+            SELECT u.township, t.name AS township_name, c.id AS category_id, c.code AS category,
+                   u.needs AS unmet, u.units AS unmet_units,
+                   (SELECT coalesce(sum(greatest(s.free, 0)), 0) FROM supply s
+                     WHERE (s.category_id = c.id OR s.category_id = c.parent_id)
+                       AND (EXISTS (SELECT 1 FROM unnest(s.service_region_prefixes) p
+                                     WHERE starts_with(u.township, p) OR starts_with(p, left(u.township, 9)))
+                            OR (s.radius_km IS NOT NULL AND t.centroid_lat IS NOT NULL
+                                AND 2 * 6371.0088 * asin(least(1, sqrt(
+                                        sin(radians(t.centroid_lat - s.center_lat) / 2) ^ 2
+                                        + cos(radians(t.centroid_lat)) * cos(radians(s.center_lat))
+                                          * sin(radians(t.centroid_lon - s.center_lon) / 2) ^ 2))) <= s.radius_km))
+                   )::bigint AS supply_units
+              FROM unmet u
+              JOIN regions t ON t.code = u.township
+              JOIN categories c ON c.id = u.category_id
+             ORDER BY u.township, c.code
             """, [prefix]
         ).map { row in
             OverviewFigures.GapCell(
                 townshipCode: try row.decode(String.self, "township"),
                 townshipName: try row.decode(String.self, "township_name"),
-                categoryCode: try row.decode(String.self, "category"), unmetNeeds: try row.decode(Int.self, "unmet"))
+                categoryID: try row.decode(Int64.self, "category_id"),
+                categoryCode: try row.decode(String.self, "category"), unmetNeeds: try row.decode(Int.self, "unmet"),
+                unmetUnits: try row.decode(Int.self, "unmet_units"),
+                supplyUnits: try row.decode(Int.self, "supply_units"))
         }
     }
 

@@ -11,9 +11,24 @@ public struct MatchExport: Sendable {
         case status(MatchStatus)
     }
 
-    static let header =
-        "match_id,run_id,status,need_id,case_number,region_code,category,offer_id,offer_title,charity,units,score,"
-        + "created_at,decided_at,reason_code\n"
+    /// The language of the header line; the cells are codes and numbers either way.
+    public enum HeaderLanguage: String, Sendable, CaseIterable {
+        case english = "en"
+        case chinese = "zh-CN"
+    }
+
+    static let englishHeader = [
+        "match_id", "run_id", "status", "need_id", "case_number", "region_code", "category", "offer_id", "offer_title",
+        "charity", "units", "score", "created_at", "decided_at", "reason_code",
+    ]
+    static let chineseHeader = [
+        "匹配编号", "运行编号", "状态", "需求编号", "案件编号", "区划代码", "类别", "供给编号", "供给名称", "慈善组织", "数量",
+        "得分", "创建时间", "决定时间", "原因代码",
+    ]
+
+    /// The byte order mark that tells a spreadsheet on Chinese Windows the file is UTF-8
+    /// (without it Excel reads GBK and shows mojibake).
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     private let client: PostgresClient
 
@@ -21,9 +36,12 @@ public struct MatchExport: Sendable {
         self.client = client
     }
 
-    /// The CSV (UTF-8, header line, RFC 4180 quoting), ordered by match id; `scope` keeps
-    /// it to households inside a region (a coordinator's export).
-    public func csv(_ selection: Selection, within scope: RegionScope? = nil) async throws -> [UInt8] {
+    /// The CSV (UTF-8 with a byte order mark, a header line in `language`, RFC 4180
+    /// quoting), ordered by match id, its times in China time (`+08:00`) as the pages show
+    /// them; `scope` keeps it to households inside a region (a coordinator's export).
+    public func csv(
+        _ selection: Selection, within scope: RegionScope? = nil, language: HeaderLanguage = .english
+    ) async throws -> [UInt8] {
         let (condition, parameter): (String, any PostgresEncodable) =
             switch selection {
             case .run(let id): ("m.run_id = $1", id)
@@ -34,8 +52,8 @@ public struct MatchExport: Sendable {
             SELECT m.id, m.run_id, m.status, m.need_id, h.case_number, h.region_code, c.code AS category,
                    m.offer_id, o.title, ch.name AS charity, m.units,
                    to_char(m.score_micro / 1000000.0, 'FM0.000000') AS score,
-                   to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
-                   to_char(m.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS decided_at,
+                   to_char(m.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"') AS created_at,
+                   to_char(m.decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS"+08:00"') AS decided_at,
                    m.reason_code
               FROM matches m
               JOIN needs n ON n.id = m.need_id
@@ -46,7 +64,7 @@ public struct MatchExport: Sendable {
              WHERE \(condition) AND ($2::text IS NULL OR h.region_code LIKE $2::text || '%')
              ORDER BY m.id
             """, [parameter, scope?.prefix])
-        var text = Self.header
+        var text = (language == .chinese ? Self.chineseHeader : Self.englishHeader).joined(separator: ",") + "\n"
         for row in rows {
             let fields: [String?] = [
                 String(try row.decode(Int64.self, "id")), try row.decode(Int64?.self, "run_id").map(String.init),
@@ -60,7 +78,7 @@ public struct MatchExport: Sendable {
             ]
             text += fields.map { Self.quoted($0 ?? "") }.joined(separator: ",") + "\n"
         }
-        return Array(text.utf8)
+        return Self.byteOrderMark + Array(text.utf8)
     }
 
     /// RFC 4180: quote a field holding a comma, quote or line break, doubling quotes; and

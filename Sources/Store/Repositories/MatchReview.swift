@@ -5,8 +5,8 @@ import Postgres
 /// A match with what a coordinator needs to judge it at a glance: the need (category,
 /// urgency, 急难), where the household lives, and whose offer it is.
 ///
-/// The household shows only as its place: the review decides on need and fit, and names
-/// have no part in that.
+/// The household shows only as its place and case number: the review decides on need and
+/// fit, and names have no part in that.
 public struct MatchReviewRow: Sendable, Equatable, Codable {
     public var match: MatchRecord
     public var categoryID: Int64
@@ -15,6 +15,10 @@ public struct MatchReviewRow: Sendable, Equatable, Codable {
     /// The household's 12-digit region code and the name of its township (nil when the
     /// township is not on the map, which the schema allows for a village-less code).
     public var householdRegion: String
+    /// The household, for a link to its page, and its case number, which coordinators
+    /// search by.
+    public var householdID: Int64
+    public var caseNumber: String
     public var townshipName: String?
     public var offerTitle: String
     public var charityID: Int64
@@ -26,6 +30,8 @@ public struct MatchReviewRow: Sendable, Equatable, Codable {
         urgency = Int(try row.decode(Int32.self, "urgency"))
         isEmergency = try row.decode(Bool.self, "emergency")
         householdRegion = try row.decode(String.self, "household_region")
+        householdID = try row.decode(Int64.self, "household_id")
+        caseNumber = try row.decode(String.self, "case_number")
         townshipName = try row.decode(String?.self, "township_name")
         offerTitle = try row.decode(String.self, "offer_title")
         charityID = try row.decode(Int64.self, "charity_id")
@@ -66,7 +72,8 @@ extension MatchRepository {
             : "\(chosen) ORDER BY m.id LIMIT \(count)"
         let rows = try await client.query(
             """
-            SELECT picked.*, n.category_id, n.urgency, n.emergency, h.region_code AS household_region,
+            SELECT picked.*, n.category_id, n.urgency, n.emergency, n.household_id, h.case_number,
+                   h.region_code AS household_region,
                    t.name AS township_name, o.title AS offer_title, c.id AS charity_id, c.name AS charity_name
               FROM (SELECT \(MatchRecord.columns) FROM matches WHERE id IN (\(ids))) picked
               JOIN needs n ON n.id = picked.need_id

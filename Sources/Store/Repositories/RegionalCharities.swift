@@ -39,6 +39,13 @@ public struct RegionalCharities: Sendable {
         ).first.map(CharityRecord.init(row:))
     }
 
+    /// The names of the charities at work in `scope`, by name: the choices of a filter.
+    public func names(within scope: RegionScope?) async throws -> [CharityName] {
+        try await client.query(
+            "SELECT c.id, c.name FROM charities c WHERE \(Self.atWork) ORDER BY c.name, c.id", [scope?.prefix]
+        ).map { CharityName(id: try $0.decode(Int64.self, "id"), name: try $0.decode(String.self, "name")) }
+    }
+
     /// Whether charity `c` is at work in the region whose prefix is `$1` (NULL: everywhere).
     /// The charities are gathered from the region's offers and matches once, so the cost
     /// follows the region's size, not the number of charities or of their matches elsewhere.

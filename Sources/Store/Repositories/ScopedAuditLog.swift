@@ -2,11 +2,13 @@ import Foundation
 import Matching
 import Postgres
 
-/// An audit row with who acted: the account's login and role (nil for the system).
+/// An audit row with who acted: the account's login, name and role (nil for the system).
 public struct AuditLine: Sendable, Equatable, Codable {
     public var entry: AuditEntry
     public var actorLogin: String?
     public var actorRole: UserRole?
+    /// The person's name, as the trail reads in sentences.
+    public var actorName: String?
 }
 
 /// The audit trail as a coordinator may read it: only rows about the region's own entities.
@@ -46,7 +48,7 @@ public struct ScopedAuditLog: Sendable {
         let rows = try await client.query(
             """
             SELECT a.id, a.at, a.actor_user_id, a.action, a.entity_type, a.entity_id, a.reason, a.details,
-                   u.login AS actor_login, u.role AS actor_role
+                   u.login AS actor_login, u.role AS actor_role, u.name AS actor_name
               FROM audit_log a LEFT JOIN users u ON u.id = a.actor_user_id
              WHERE ($1::text IS NULL OR a.entity_type = $1::text)
                AND ($2::text IS NULL OR a.action = $2::text OR starts_with(a.action, $2::text || '.'))
@@ -64,7 +66,8 @@ public struct ScopedAuditLog: Sendable {
             fetched: try rows.map { row in
                 AuditLine(
                     entry: try AuditEntry(row: row), actorLogin: try row.decode(String?.self, "actor_login"),
-                    actorRole: try row.decode(String?.self, "actor_role").flatMap(UserRole.init(rawValue:)))
+                    actorRole: try row.decode(String?.self, "actor_role").flatMap(UserRole.init(rawValue:)),
+                    actorName: try row.decode(String?.self, "actor_name"))
             }, limit: limit
         ) { $0.entry.id }
     }
