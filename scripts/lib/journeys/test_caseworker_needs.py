@@ -92,7 +92,9 @@ def test_rate_a_delivered_match(person, app):
     api(app, "POST", f"/v1/matches/{match}/approve", app.token("coordinator"))
     charity = app.token("charity")
     api(app, "POST", f"/v1/matches/{match}/accept", charity)
-    api(app, "POST", f"/v1/matches/{match}/deliver", charity)
+    today = app.value("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')")
+    api(app, "POST", f"/v1/matches/{match}/deliver", charity,
+        {"delivered_units": 1, "delivered_on": today, "received_by": "王秀英"})
     page = person("caseworker", lang="en")
     page.goto(f"{app.url}/dashboard/needs/{need}")
     row = page.locator(f"#match-{match}")
