@@ -27,14 +27,17 @@ extension DashboardController {
         let category = Self.parameter(request, "category").flatMap { Int64($0) }.flatMap {
             categoryNames[$0] == nil ? nil : $0
         }
-        let after = Self.cursor(request, "after")
-        let page = try await needs.list(
-            within: code.scope, status: .open, category: category,
-            page: PageRequest(after: after, limit: PageRequest<Int64>.maximumLimit))
+        let pageNumber = Self.parameter(request, "page").flatMap { Int($0) }.flatMap { $0 >= 1 ? $0 : nil } ?? 1
+        let found = try await needs.search(
+            NeedSearch(
+                township: String(code.scopePrefix), status: .open, category: category, order: .oldest,
+                page: pageNumber, pageSize: PageRequest<Int64>.maximumLimit),
+            within: limit)
         let township = try await regions.names(of: [code.digits])[code.digits] ?? code.digits
-        let rows = page.items.map { need -> [String: Any] in
-            [
-                "id": String(need.id), "household": String(need.householdID),
+        let rows = found.rows.map { row -> [String: Any] in
+            let need = row.need
+            return [
+                "id": String(need.id), "household": String(need.householdID), "caseNumber": row.caseNumber,
                 "category": categoryName(need.categoryID, language),
                 "quantity": "\(need.quantity) \(Self.unitName(need.unit, texts))",
                 "missing": String(need.quantity - need.fulfilledQuantity), "urgency": String(need.urgency),
@@ -45,12 +48,15 @@ extension DashboardController {
         var values: [String: Any] = [
             "township": township, "category": category.map { categoryName($0, language) } ?? "",
             "rows": rows, "hasRows": !rows.isEmpty, "empty": texts["noNeeds"] ?? "",
-            "printedAt": Self.timeText(Date()), "count": String(rows.count),
+            "printedAt": Self.timeText(Date()), "count": String(found.total),
         ]
-        values["next"] = page.nextCursor.map {
-            Self.link(
+        if pageNumber < found.pageCount {
+            values["next"] = Self.link(
                 "/dashboard/ledger",
-                [("township", code.digits), ("category", category.map { String($0) }), ("after", String($0))])
+                [
+                    ("township", code.digits), ("category", category.map { String($0) }),
+                    ("page", String(pageNumber + 1)),
+                ])
         }
         let title = Self.filled(texts["ledgerOf"] ?? "", ["township": township])
         return render("ledger", values, title: title, request, session)

@@ -38,6 +38,10 @@ def test_overview_charts_and_the_gap_map_drill_down_to_a_printable_ledger(person
             WHERE n.status = 'open' AND n.category_id = %s AND left(h.region_code, 9) = left(%s, 9)""",
         category, township))
     assert page.locator("table.ledger > tbody > tr").count() == open_needs
+    first = page.locator("table.ledger > tbody > tr").first
+    need = first.locator("td").nth(0).inner_text().strip()
+    assert first.locator("td").nth(1).inner_text().strip() == app.value(
+        "SELECT h.case_number FROM needs n JOIN households h ON h.id = n.household_id WHERE n.id = %s", need)
     assert "需求台账" in page.inner_text("h1")
     page.emulate_media(media="print")
     assert page.locator("header.top").is_hidden(), "the ledger prints without the navigation"
