@@ -34,7 +34,7 @@ extension DashboardController {
                 page: pageNumber, pageSize: PageRequest<Int64>.maximumLimit),
             within: limit)
         let township = try await regions.names(of: [code.digits])[code.digits] ?? code.digits
-        let rows = found.rows.map { row -> [String: Any] in
+        let rows = found.items.map { row -> [String: Any] in
             let need = row.need
             return [
                 "id": String(need.id), "household": String(need.householdID), "caseNumber": row.caseNumber,

@@ -26,7 +26,7 @@ extension DashboardController {
             filterError = texts["error.listFilter"]
             found = try await needs.search(NeedSearch(), within: session.regionLimit)
         }
-        let rows = found.rows.map { row -> [String: Any] in
+        let rows = found.items.map { row -> [String: Any] in
             let need = row.need
             return [
                 "href": "/dashboard/needs/\(need.id)", "id": String(need.id), "caseNumber": row.caseNumber,

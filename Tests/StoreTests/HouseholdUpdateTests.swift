@@ -150,16 +150,16 @@ struct NeedSearchTests {
             let scope = RepositoryFixtures.countyScope
             let total = try await SeededCounty.count(client, "SELECT count(*) FROM needs")
             let all = try await needs.search(NeedSearch(pageSize: 5), within: scope)
-            #expect(all.total == total && all.rows.count == min(5, total))
-            #expect(all.rows.map(\.need.id) == all.rows.map(\.need.id).sorted(by: >), "newest first")
+            #expect(all.total == total && all.items.count == min(5, total))
+            #expect(all.items.map(\.need.id) == all.items.map(\.need.id).sorted(by: >), "newest first")
             let open = try await needs.search(NeedSearch(status: .open, order: .oldest, pageSize: 500), within: scope)
-            #expect(open.rows.allSatisfy { $0.need.status == .open })
+            #expect(open.items.allSatisfy { $0.need.status == .open })
             #expect(
                 open.total == (try await SeededCounty.count(client, "SELECT count(*) FROM needs WHERE status = 'open'"))
             )
-            let first = try #require(all.rows.first)
+            let first = try #require(all.items.first)
             let byCase = try await needs.search(NeedSearch(caseNumber: first.caseNumber), within: scope)
-            #expect(byCase.rows.contains { $0.need.id == first.need.id })
+            #expect(byCase.items.contains { $0.need.id == first.need.id })
             #expect(try await needs.search(NeedSearch(), within: RepositoryFixtures.elsewhere).total == 0)
             await #expect(throws: StoreError.invalid(field: "from", reason: "must be a date written yyyy-mm-dd")) {
                 _ = try await needs.search(NeedSearch(recordedFrom: "yesterday"), within: scope)

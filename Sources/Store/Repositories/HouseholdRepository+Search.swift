@@ -46,16 +46,8 @@ public struct HouseholdSearch: Sendable, Equatable {
     }
 }
 
-/// One numbered page of a search and how many households match in all.
-public struct HouseholdSearchPage: Sendable, Equatable {
-    public var items: [HouseholdRecord]
-    public var total: Int
-    public var page: Int
-    public var pageSize: Int
-
-    /// The number of the last page (1 when nothing matches).
-    public var pageCount: Int { max(1, (total + pageSize - 1) / pageSize) }
-}
+/// One numbered page of a household search.
+public typealias HouseholdSearchPage = NumberedPage<HouseholdRecord>
 
 extension HouseholdRepository {
     /// The households inside `scope` (nil: all) that match `search`. The text matches a
@@ -63,12 +55,7 @@ extension HouseholdRepository {
     /// of an ID number exactly; it is a query parameter, never part of the SQL, and nobody
     /// logs it.
     public func search(_ search: HouseholdSearch, within scope: RegionScope?) async throws -> HouseholdSearchPage {
-        guard (1...PageRequest<Int64>.maximumLimit).contains(search.pageSize) else {
-            throw StoreError.invalid(field: "limit", reason: "must be between 1 and \(PageRequest<Int64>.maximumLimit)")
-        }
-        guard search.page >= 1, search.page <= 1_000_000 else {
-            throw StoreError.invalid(field: "page", reason: "must be a page number from 1")
-        }
+        try HouseholdSearchPage.validate(page: search.page, pageSize: search.pageSize)
         let text = try optionalText(search.text, field: "q", maxLength: 100)
         if let township = search.township, RegionScope(prefix: township) == nil {
             throw StoreError.invalid(field: "township", reason: "is not a region code")

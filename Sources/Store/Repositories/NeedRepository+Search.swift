@@ -54,32 +54,20 @@ public struct NeedSearch: Sendable, Equatable {
     }
 }
 
-/// One numbered page of needs, each with its household's case number, and the total.
-public struct NeedSearchPage: Sendable, Equatable {
-    public struct Row: Sendable, Equatable {
-        public var need: NeedRecord
-        public var caseNumber: String
-        public var regionCode: String
-    }
-
-    public var rows: [Row]
-    public var total: Int
-    public var page: Int
-    public var pageSize: Int
-
-    /// The number of the last page (1 when nothing matches).
-    public var pageCount: Int { max(1, (total + pageSize - 1) / pageSize) }
+/// A need a search found, with its household's case number and place.
+public struct NeedSearchRow: Sendable, Equatable {
+    public var need: NeedRecord
+    public var caseNumber: String
+    public var regionCode: String
 }
+
+/// One numbered page of a need search.
+public typealias NeedSearchPage = NumberedPage<NeedSearchRow>
 
 extension NeedRepository {
     /// The needs of households inside `scope` (nil: all) that match `search`.
     public func search(_ search: NeedSearch, within scope: RegionScope?) async throws -> NeedSearchPage {
-        guard (1...PageRequest<Int64>.maximumLimit).contains(search.pageSize) else {
-            throw StoreError.invalid(field: "limit", reason: "must be between 1 and \(PageRequest<Int64>.maximumLimit)")
-        }
-        guard search.page >= 1, search.page <= 1_000_000 else {
-            throw StoreError.invalid(field: "page", reason: "must be a page number from 1")
-        }
+        try NeedSearchPage.validate(page: search.page, pageSize: search.pageSize)
         let caseNumber = try optionalText(search.caseNumber, field: "q", maxLength: 100)
         if let township = search.township, RegionScope(prefix: township) == nil {
             throw StoreError.invalid(field: "township", reason: "is not a region code")
@@ -113,8 +101,8 @@ extension NeedRepository {
              ORDER BY \(search.order.sql) LIMIT $8 OFFSET $9
             """, parameters + [search.pageSize, (search.page - 1) * search.pageSize])
         return NeedSearchPage(
-            rows: try rows.map { row in
-                NeedSearchPage.Row(
+            items: try rows.map { row in
+                NeedSearchRow(
                     need: try NeedRecord(row: row), caseNumber: try row.decode(String.self, "case_number"),
                     regionCode: try row.decode(String.self, "region_code"))
             }, total: total, page: search.page, pageSize: search.pageSize)
