@@ -78,6 +78,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addFollowUpRoutes(to: group)
         addRegionOfferRoutes(to: group)
         addLedgerRoutes(to: group)
+        addInboxRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -188,7 +189,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             title: title, language: language,
             signedIn: .init(
                 personName: session.personName, roleLabel: texts["role." + role.rawValue] ?? role.rawValue,
-                placeName: session.placeName, csrf: session.csrfToken, nav: nav.map { (href: $0.0, label: $0.1) }),
+                placeName: session.placeName, csrf: session.csrfToken, nav: nav.map { (href: $0.0, label: $0.1) },
+                unread: session.unreadMessages),
             path: request.uri.path, otherLanguageLink: Self.otherLanguageLink(request, language),
             notice: DashboardNotice.text(request, texts))
     }

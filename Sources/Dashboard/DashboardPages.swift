@@ -45,6 +45,8 @@ struct DashboardPages: Sendable {
         var placeName: String?
         var csrf: String
         var nav: [(href: String, label: String)]
+        /// Unread messages in the person's inbox, counted on the header's link.
+        var unread: Int
     }
 
     /// `template` rendered with `values` (plus the texts `t`) inside the frame, as a response.
@@ -68,6 +70,7 @@ struct DashboardPages: Sendable {
             ]
             // An administrator works for no place; an absent value, not a boxed nil ("nil").
             if let place = signedIn.placeName { header["placeName"] = place }
+            if signedIn.unread > 0 { header["unread"] = String(signedIn.unread) }
             layout["signedIn"] = header
         }
         let html = library.render(layout, withTemplate: "layout") ?? ""

@@ -14,6 +14,7 @@ enum DashboardText {
         (caseworkerChinese, caseworkerEnglish),
         (noticeChinese, noticeEnglish),
         (adminChinese, adminEnglish),
+        (inboxChinese, inboxEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(

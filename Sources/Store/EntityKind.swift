@@ -9,6 +9,7 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case weightPolicy = "weight_policy"
     case apiToken = "api_token"
     case aidRecord = "aid_record"
+    case inboxMessage = "inbox_message"
 
     /// The kind in an English sentence ("match run").
     public var word: String {

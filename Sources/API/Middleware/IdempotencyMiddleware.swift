@@ -84,6 +84,7 @@ struct IdempotencyMiddleware: RouterMiddleware {
         case .weightPolicy: "weight-policies"
         case .apiToken: "tokens"
         case .aidRecord: "aid-records"
+        case .inboxMessage: "inbox"
         case .need, .offer, .household, .region, .user: entity.rawValue + "s"
         }
     }

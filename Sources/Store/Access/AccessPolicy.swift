@@ -44,6 +44,8 @@ public enum Action: String, Sendable, CaseIterable {
     case manageAccounts = "manage_accounts"
     /// Issue and revoke bearer tokens for any account.
     case issueTokens = "issue_tokens"
+    /// Read one's own inbox and mark its messages read.
+    case readInbox = "read_inbox"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -75,7 +77,7 @@ public enum AccessPolicy {
             [.admin, .caseworker]
         case .readHouseholds, .readNeeds, .rankCandidates: [.admin, .coordinator, .caseworker]
         case .startRun, .readRuns, .readWeightPolicies: [.admin, .coordinator, .caseworker]
-        case .readMatches: [.admin, .coordinator, .caseworker, .charity]
+        case .readMatches, .readInbox: [.admin, .coordinator, .caseworker, .charity]
         case .proposeMatch: [.caseworker]
         case .approveMatch, .rejectMatch: [.admin, .coordinator]
         case .acceptMatch, .declineMatch, .deliverMatch: [.charity]

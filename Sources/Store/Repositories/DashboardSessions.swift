@@ -11,12 +11,17 @@ public struct DashboardSession: Sendable, Equatable {
     public var personName: String
     /// The name of the region or charity the person works for (nil for an administrator).
     public var placeName: String?
+    /// Messages in the person's inbox they have not read, for the header's link.
+    public var unreadMessages: Int
 
-    public init(principal: Principal, csrfToken: String, personName: String, placeName: String?) {
+    public init(
+        principal: Principal, csrfToken: String, personName: String, placeName: String?, unreadMessages: Int = 0
+    ) {
         self.principal = principal
         self.csrfToken = csrfToken
         self.personName = personName
         self.placeName = placeName
+        self.unreadMessages = unreadMessages
     }
 }
 
@@ -57,7 +62,9 @@ public struct DashboardSessions: Sendable {
         let rows = try await client.query(
             """
             SELECT s.csrf_token, t.id AS token_id, u.id AS user_id, u.role, u.region_code, u.charity_id,
-                   u.name AS person_name, coalesce(r.name, c.name) AS place_name
+                   u.name AS person_name, coalesce(r.name, c.name) AS place_name,
+                   (SELECT count(*) FROM inbox_messages m
+                     WHERE \(Self.unreadFor)) AS unread_messages
               FROM dashboard_sessions s
               LEFT JOIN api_tokens t ON t.id = s.token_id
               JOIN users u ON u.id = coalesce(s.user_id, t.user_id)
@@ -75,8 +82,15 @@ public struct DashboardSessions: Sendable {
         return DashboardSession(
             principal: principal, csrfToken: try row.decode(String.self, "csrf_token"),
             personName: try row.decode(String.self, "person_name"),
-            placeName: try row.decode(String?.self, "place_name"))
+            placeName: try row.decode(String?.self, "place_name"),
+            unreadMessages: Int(try row.decode(Int64.self, "unread_messages")))
     }
+
+    /// Message `m` is for the session's person `u` (their region `r`) and unread by them.
+    private static let unreadFor = """
+        \(Inbox.addressedTo(user: "u.id", role: "u.role", prefix: "r.scope_prefix", charity: "u.charity_id"))
+        AND NOT EXISTS (SELECT 1 FROM inbox_reads ir WHERE ir.message_id = m.id AND ir.user_id = u.id)
+        """
 
     /// Ends the session (signing out); unknown secrets are ignored.
     public func close(secret: String) async throws {
