@@ -79,9 +79,12 @@ extension DashboardController {
                 entry, current: household, request, session, status: .unprocessableContent)
         }
         do {
-            _ = try await households.update(
+            let update = try await households.update(
                 household: id, expectedVersion: version, changes, by: session.principal)
-            return Self.redirect("/dashboard/households/\(id)", notice: "householdUpdated", household.caseNumber)
+            let closedAny = !update.cancelledMatches.isEmpty || !update.cancelledNeeds.isEmpty
+            return Self.redirect(
+                "/dashboard/households/\(id)", notice: closedAny ? "householdStatusEnded" : "householdUpdated",
+                household.caseNumber)
         } catch let error as StoreError {
             guard entry.refuse(error) else { throw error }
             guard case .versionMismatch = error else {

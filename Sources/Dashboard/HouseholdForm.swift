@@ -18,6 +18,10 @@ struct HouseholdForm: Sendable {
     var contactPhone = ""
     var address = ""
     var consentScope = ""
+    /// Members' birth dates, `yyyy-mm-dd` separated by semicolons or spaces.
+    var birthDates = ""
+    /// Why the household changed; required by the Store when its assistance changes.
+    var reason = ""
     /// The version the edit form was read at.
     var version = ""
     /// Text keys of the refusals, by form field; `form` for the form as a whole.
@@ -37,6 +41,8 @@ struct HouseholdForm: Sendable {
         contactPhone = value("contact_phone")
         address = value("address")
         consentScope = value("consent_scope")
+        birthDates = value("member_birth_dates")
+        reason = value("reason")
         version = value("version")
     }
 
@@ -50,6 +56,7 @@ struct HouseholdForm: Sendable {
         flags = Set(household.vulnerabilityFlags.map(\.rawValue))
         contactPhone = household.contactPhone ?? ""
         address = household.address ?? ""
+        birthDates = household.memberBirthDates.joined(separator: "; ")
         version = String(household.version)
     }
 
@@ -76,9 +83,11 @@ struct HouseholdForm: Sendable {
         guard let members, let version else { return nil }
         return (
             HouseholdChanges(
-                members: members, assistanceStatuses: Self.statusCodes.filter(statuses.contains),
+                members: members,
+                memberBirthDates: birthDates.split(whereSeparator: { ";； ,".contains($0) }).map(String.init),
+                assistanceStatuses: Self.statusCodes.filter(statuses.contains),
                 vulnerabilityFlags: Self.flagCodes.filter(flags.contains), headName: headName,
-                contactPhone: contactPhone, address: address),
+                contactPhone: contactPhone, address: address, reason: reason),
             version
         )
     }
@@ -101,7 +110,8 @@ struct HouseholdForm: Sendable {
                 "members": "error.members", "assistance_statuses": "error.statuses",
                 "vulnerability_flags": "error.flags", "contact_phone": "error.phone", "head_name": "error.headName",
                 "address": "error.address", "consent_scope": "error.consentScope",
-                "consent_given_at": "error.consentScope",
+                "consent_given_at": "error.consentScope", "member_birth_dates": "error.birthDates",
+                "reason": "error.changeReason",
             ]
             guard let key = fields[field] else { return false }
             errors[field] = key

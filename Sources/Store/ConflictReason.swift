@@ -17,6 +17,9 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
     case consentWithdrawn(need: Int64)
     /// The charity is suspended or banned where the household lives.
     case charityNotInGoodStanding(charity: Int64)
+    /// The household received aid of this kind (government aid, or another match's
+    /// delivery) after the match was proposed, inside the duplicate-aid look-back.
+    case duplicateAid(need: Int64, aid: Int64)
     /// The match already has its feedback.
     case feedbackRecorded(match: Int64)
     /// A proposal was made by hand on a pair the run chose while it was computing.
@@ -46,6 +49,7 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
         case .notActive(let entity, _, _): "not_active.\(entity.rawValue)"
         case .consentWithdrawn: "consent_withdrawn"
         case .charityNotInGoodStanding: "charity_not_in_good_standing"
+        case .duplicateAid: "duplicate_aid"
         case .feedbackRecorded: "feedback_recorded"
         case .proposedMeanwhile: "proposed_meanwhile"
         case .changedMeanwhile: "changed_meanwhile"
@@ -67,6 +71,7 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
             ["entity": entity.rawValue, "id": String(id), "status": status]
         case .consentWithdrawn(let need): ["need": String(need)]
         case .charityNotInGoodStanding(let charity): ["charity": String(charity)]
+        case .duplicateAid(let need, let aid): ["need": String(need), "id": String(aid)]
         case .feedbackRecorded(let match): ["match": String(match)]
         case .proposedMeanwhile, .changedMeanwhile, .notReady, .inconsistent: [:]
         }
@@ -91,6 +96,8 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
             "the household of need \(need) has withdrawn its consent to share with charities"
         case .charityNotInGoodStanding(let charity):
             "charity \(charity) is suspended or banned where this household lives; its matches there cannot go ahead"
+        case .duplicateAid(let need, let aid):
+            "the household of need \(need) already received aid of this kind (aid record \(aid)); one aid per need"
         case .feedbackRecorded(let match): "match \(match) already has feedback"
         case .proposedMeanwhile: "a match was proposed by hand on a pair this run chose; run the matching again"
         case .changedMeanwhile(let what), .notReady(let what), .inconsistent(let what): what

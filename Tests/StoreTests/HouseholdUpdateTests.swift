@@ -28,8 +28,9 @@ struct HouseholdUpdateTests {
                 household: registered.id, expectedVersion: registered.version,
                 HouseholdChanges(
                     members: 4, assistanceStatuses: ["特困"], vulnerabilityFlags: [], headName: "新户主",
-                    contactPhone: "0512-6666 1234", address: ""),
-                by: caseworker)
+                    contactPhone: "0512-6666 1234", address: "", reason: "复核后纳入特困供养"),
+                by: caseworker
+            ).household
             #expect(updated.version == registered.version + 1)
             #expect(updated.members == 4 && updated.assistanceStatuses == [.tekun] && updated.vulnerabilityFlags == [])
             #expect(updated.contactName == "新户主" && updated.contactPhone == "0512-6666 1234" && updated.address == nil)
@@ -53,7 +54,8 @@ struct HouseholdUpdateTests {
             // Nothing changed: no new version, no audit row.
             let same = try await households.update(
                 household: registered.id, expectedVersion: updated.version, HouseholdChanges(members: 4),
-                by: caseworker)
+                by: caseworker
+            ).household
             #expect(same.version == updated.version)
             #expect(try await RepositoryFixtures.audits(client, "household.update", registered.id) == 1)
         }

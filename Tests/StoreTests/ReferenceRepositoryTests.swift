@@ -69,11 +69,17 @@ struct ReferenceRepositoryTests {
             let household = try await client.query("SELECT min(id) AS id FROM households")[0].decode(Int64.self, "id")
             let category = try await RepositoryFixtures.categoryID(client, "money.temporary_living")
             let before = try await aid.aid(ofHousehold: household).count
+            let user = try await UserRepository(client: client).create(
+                login: "aid-caseworker", name: "Caseworker", role: .caseworker,
+                regionCode: SeededCounty.county.digits, by: .system)
+            let caseworker = Principal(
+                userID: user.id, tokenID: 0, role: .caseworker, regionScope: RepositoryFixtures.countyScope,
+                charityID: nil)
             let entry = try await aid.recordGovernmentAid(
                 household: household,
                 GovernmentAid(
                     categoryID: category, amount: Decimal(string: "800.00"), givenOn: "2026-11-01", program: "临时救助金",
-                    externalRef: "GOV-1"), within: RepositoryFixtures.countyScope, by: .system)
+                    externalRef: "GOV-1"), by: caseworker)
             #expect(entry.source == .government && entry.givenOn == "2026-11-01" && entry.amount == 800)
             #expect(try await RepositoryFixtures.audits(client, "aid.record", entry.id) == 1)
             let listed = try await aid.aid(ofHousehold: household, within: RepositoryFixtures.countyScope)
@@ -85,11 +91,11 @@ struct ReferenceRepositoryTests {
                     household: household,
                     GovernmentAid(
                         categoryID: category, units: 1, givenOn: "2026-11-02",
-                        externalRef: "GOV-1"), by: .system)
+                        externalRef: "GOV-1"), by: caseworker)
             }
             await #expect(throws: StoreError.invalid(field: "amount", reason: "amount or units is required")) {
                 _ = try await aid.recordGovernmentAid(
-                    household: household, GovernmentAid(categoryID: category, givenOn: "2026-11-02"), by: .system)
+                    household: household, GovernmentAid(categoryID: category, givenOn: "2026-11-02"), by: caseworker)
             }
             await #expect(
                 throws: StoreError.invalid(
@@ -97,7 +103,7 @@ struct ReferenceRepositoryTests {
             ) {
                 _ = try await aid.recordGovernmentAid(
                     household: household, GovernmentAid(categoryID: category, units: 1, givenOn: "2027-01-01"),
-                    by: .system)
+                    by: caseworker)
             }
             await #expect(throws: StoreError.notFound(entity: .household, id: String(household))) {
                 _ = try await aid.aid(ofHousehold: household, within: RepositoryFixtures.elsewhere)

@@ -54,7 +54,8 @@ struct HouseholdController {
         let version = try ETag.requiredVersion(request)
         let input = try await services.body(HouseholdChangesInput.self, request, context)
         let record = try await services.households.update(
-            household: id, expectedVersion: version, input.changes, by: principal)
+            household: id, expectedVersion: version, input.changes, by: principal
+        ).household
         return try JSONResponse.make(HouseholdResource(record), version: record.version)
     }
 

@@ -85,16 +85,19 @@ struct HouseholdInput: Decodable, Sendable {
 /// empty text clears an optional one.
 struct HouseholdChangesInput: Decodable, Sendable {
     var members: Int?
+    var memberBirthDates: [String]?
     var assistanceStatuses: [String]?
     var vulnerabilityFlags: [String]?
     var headName: String?
     var contactPhone: String?
     var address: String?
+    var reason: String?
 
     var changes: HouseholdChanges {
         HouseholdChanges(
-            members: members, assistanceStatuses: assistanceStatuses, vulnerabilityFlags: vulnerabilityFlags,
-            headName: headName, contactPhone: contactPhone, address: address)
+            members: members, memberBirthDates: memberBirthDates, assistanceStatuses: assistanceStatuses,
+            vulnerabilityFlags: vulnerabilityFlags, headName: headName, contactPhone: contactPhone, address: address,
+            reason: reason)
     }
 }
 

@@ -46,6 +46,8 @@ public enum Action: String, Sendable, CaseIterable {
     case issueTokens = "issue_tokens"
     /// Read one's own inbox and mark its messages read.
     case readInbox = "read_inbox"
+    /// Record government aid a household received, one by one or from a file.
+    case recordAid = "record_aid"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -73,7 +75,7 @@ public enum AccessPolicy {
         case .suspendCharity, .reinstateCharity: [.admin, .coordinator]
         case .postOffer, .changeOffer: [.charity]
         case .readOffers: [.admin, .coordinator, .caseworker, .charity]
-        case .registerHousehold, .changeHousehold, .recordConsent, .recordNeed, .changeNeed, .importRoster:
+        case .registerHousehold, .changeHousehold, .recordConsent, .recordNeed, .changeNeed, .importRoster, .recordAid:
             [.admin, .caseworker]
         case .readHouseholds, .readNeeds, .rankCandidates: [.admin, .coordinator, .caseworker]
         case .startRun, .readRuns, .readWeightPolicies: [.admin, .coordinator, .caseworker]

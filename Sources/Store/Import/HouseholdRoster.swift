@@ -259,7 +259,7 @@ public struct HouseholdRoster: Sendable {
         return codes
     }
 
-    private static func yuan(_ text: String) -> Decimal? {
+    static func yuan(_ text: String) -> Decimal? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), parts[0].isASCIIDigits, parts[0].count <= 10,
             parts.count == 1 || (parts[1].isASCIIDigits && parts[1].count <= 2)

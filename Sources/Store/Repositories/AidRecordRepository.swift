@@ -73,6 +73,31 @@ public struct GovernmentAid: Sendable, Equatable, Codable {
         self.program = program
         self.externalRef = externalRef
     }
+
+    /// The rules every government aid record meets, typed in or read from a file: by field,
+    /// what is wrong. Amount or units (or both), yuan with at most two decimals, a date
+    /// written `yyyy-mm-dd` no later than `today` (`yyyymmdd`), short single-line texts.
+    static func problems(
+        amount: Decimal?, units: Int?, givenOn: String, program: String?, externalRef: String?, today: Int
+    ) -> [(field: String, reason: String)] {
+        var problems: [(field: String, reason: String)] = []
+        if amount == nil && units == nil { problems.append(("amount", "amount or units is required")) }
+        if let amount, amount < 0 || amount >= 10_000_000_000 || amount != amount.rounded(places: 2) {
+            problems.append(("amount", "must be yuan from 0 with at most two decimals"))
+        }
+        if let units, units < 1 { problems.append(("units", "must be a whole number of at least 1")) }
+        if CivilDate(givenOn).map({ $0.number > today }) ?? true {
+            problems.append(("given_on", "must be today or an earlier date written yyyy-mm-dd"))
+        }
+        for (field, text) in [("program", program), ("external_ref", externalRef)] {
+            do {
+                _ = try optionalText(text, field: field, maxLength: 200)
+            } catch {
+                if case .invalid(_, let reason) = error { problems.append((field, reason)) }
+            }
+        }
+        return problems
+    }
 }
 
 /// Aid households received: government aid recorded here, charity aid written by delivery
@@ -88,20 +113,23 @@ public struct AidRecordRepository: Sendable {
         self.today = today ?? { CivilDate.today() }
     }
 
-    /// Records government aid given to a household inside `scope`, with one audit row.
+    /// Records government aid given to a household in the caller's region, with one audit
+    /// row: the same rules as a row of an aid file (``AidRoster``). The caller must be
+    /// allowed ``Action/recordAid``; a household outside their region is
+    /// ``StoreError/notFound(entity:id:)``; an `external_ref` already recorded is a conflict.
     public func recordGovernmentAid(
-        household: Int64, _ aid: GovernmentAid, within scope: RegionScope? = nil, by actor: Actor
+        household: Int64, _ aid: GovernmentAid, by principal: Principal
     ) async throws -> AidEntry {
-        guard aid.amount != nil || aid.units != nil else {
-            throw StoreError.invalid(field: "amount", reason: "amount or units is required")
+        try principal.authorize(.recordAid)
+        if let problem = GovernmentAid.problems(
+            amount: aid.amount, units: aid.units, givenOn: aid.givenOn, program: aid.program,
+            externalRef: aid.externalRef, today: today()
+        ).first {
+            throw StoreError.invalid(field: problem.field, reason: problem.reason)
         }
-        if let amount = aid.amount, amount < 0 || amount >= 10_000_000_000 || amount != amount.rounded(places: 2) {
-            throw StoreError.invalid(field: "amount", reason: "must be yuan from 0 with at most two decimals")
-        }
-        if let units = aid.units, units < 1 { throw StoreError.invalid(field: "units", reason: "must be at least 1") }
-        guard let given = CivilDate(aid.givenOn), given.number <= today() else {
-            throw StoreError.invalid(field: "given_on", reason: "must be today or an earlier date written yyyy-mm-dd")
-        }
+        let scope = principal.regionLimit
+        let actor = principal.actor
+        let given = CivilDate(aid.givenOn)?.description ?? aid.givenOn
         let program = try optionalText(aid.program, field: "program", maxLength: 200)
         let reference = try optionalText(aid.externalRef, field: "external_ref", maxLength: 200)
         return try await client.withTransaction { connection in
@@ -120,7 +148,7 @@ public struct AidRecordRepository: Sendable {
                     SELECT \(AidEntry.columns) FROM a
                     """,
                     [
-                        household, category.id, aid.amount, aid.units, given.description, program, reference,
+                        household, category.id, aid.amount, aid.units, given, program, reference,
                         actor.userID,
                     ])
             }

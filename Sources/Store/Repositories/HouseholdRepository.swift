@@ -12,7 +12,7 @@ import Postgres
 public struct HouseholdRepository: Sendable {
     let client: PostgresClient
     private let sealer: IDNumberSealer
-    private let today: @Sendable () -> Int
+    let today: @Sendable () -> Int
 
     /// `sealer` must use the pepper every import used, or duplicates go unnoticed; `today`
     /// (`yyyymmdd`, default today in China) bounds birth and consent dates.

@@ -45,6 +45,7 @@ extension MatchRepository {
             try requireCharityInGoodStanding(for: current, on: connection)
         }
         if transition == .approve {
+            try requireNoDuplicateAid(for: current, on: connection)
             try reserve(units: current.units, of: current.offerID, on: connection)
         } else if current.status.reservesCapacity && !target.reservesCapacity {
             let released = target == .delivered ? current.units - (report?.units ?? current.units) : current.units
@@ -109,6 +110,27 @@ extension MatchRepository {
         }
         guard try row.decode(Bool.self, "consented") else {
             throw StoreError.conflict(.consentWithdrawn(need: need))
+        }
+    }
+
+    /// Aid can reach the household between a proposal and its approval: a government
+    /// payment entered or imported, another charity's delivery. Approval looks again, in its
+    /// own transaction, with the rule runs use (aid in the need's or the offer's category,
+    /// given within the look-back); the need's own earlier deliveries are its fulfilment,
+    /// not a duplicate.
+    private static func requireNoDuplicateAid(for match: MatchRecord, on connection: PostgresConnection) throws {
+        let rows = try connection.query(
+            """
+            SELECT a.id FROM needs n JOIN offers o ON o.id = $2
+              JOIN aid_records a ON a.household_id = n.household_id AND a.category_id IN (n.category_id, o.category_id)
+             WHERE n.id = $1
+               AND a.given_on >= (now() AT TIME ZONE 'Asia/Shanghai')::date - $3::integer
+               AND (a.match_id IS NULL OR NOT EXISTS (SELECT 1 FROM matches own
+                                                       WHERE own.id = a.match_id AND own.need_id = n.id))
+             ORDER BY a.given_on DESC, a.id DESC LIMIT 1
+            """, [match.needID, match.offerID, duplicateAidLookBackDays])
+        if let aid = try rows.first?.decode(Int64.self, "id") {
+            throw StoreError.conflict(.duplicateAid(need: match.needID, aid: aid))
         }
     }
 

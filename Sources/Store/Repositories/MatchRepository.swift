@@ -12,6 +12,10 @@ import Postgres
 public struct MatchRepository: Sendable {
     let client: PostgresClient
     let holds: HoldPolicy
+
+    /// How far back aid of a kind makes another match of that kind a duplicate, by default:
+    /// in runs, hand-made proposals and approvals alike.
+    public static let duplicateAidLookBackDays = 90
     /// Issues the household references charities see; nil where no delivery contact is read.
     let sealer: IDNumberSealer?
 

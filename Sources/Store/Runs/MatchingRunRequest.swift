@@ -53,7 +53,7 @@ public struct MatchingRunRequest: Sendable {
 
     public init(
         region: RegionCode, policyName: String? = nil, dryRun: Bool = false, householdCap: Int? = 3,
-        capScope: CapScope = .kind, capWindowDays: Int = 30, lookBackDays: Int = 90, coolDownDays: Int = 30,
+        capScope: CapScope = .kind, capWindowDays: Int = 30, lookBackDays: Int = MatchRepository.duplicateAidLookBackDays, coolDownDays: Int = 30,
         solver: Solver = .exact, actor: Actor = .system, now: Date = Date()
     ) {
         self.region = region
