@@ -76,7 +76,7 @@ public struct ProblemLog: Sendable, Equatable, ExpressibleByArrayLiteral {
 
 /// What an import did: what the command line prints and the HTTP layer returns as JSON.
 public struct ImportReport: Sendable, Equatable, Codable {
-    /// What was imported: `households` or `needs`.
+    /// What was imported: `households`, `needs` or `aid`.
     public var kind: String
     public var mode: ImportMode
     /// Data rows in the file (the header and blank lines are not rows).
