@@ -142,6 +142,23 @@ struct AidChainTests {
             }
             #expect(try await matches.match(id: late.id)?.status == .proposed)
             #expect(try await SeededCounty.count(client, "SELECT allocated FROM offers WHERE id = $1", [third]) == 0)
+
+            // The chain shows both kinds of aid and every step, newest first, in the region only.
+            let timeline = try await Self.households(client).timeline(household: household, by: caseworker)
+            let kinds = timeline.map(\.kind)
+            for kind in ["household.registered", "need.recorded", "match.propose", "match.approve", "match.deliver",
+                "aid.charity", "aid.government"]
+            {
+                #expect(kinds.contains(kind), "no \(kind) in \(kinds)")
+            }
+            #expect(timeline.map(\.at) == timeline.map(\.at).sorted(by: >))
+            #expect(timeline.first { $0.kind == "aid.government" }?.aidID == aid.id)
+            #expect(timeline.first { $0.kind == "aid.charity" }?.matchID == delivered.id)
+            #expect(timeline.first { $0.kind == "match.deliver" }?.charityName != nil)
+            let far = try await Self.caseworker(client, scope: RepositoryFixtures.elsewhere)
+            await #expect(throws: StoreError.notFound(entity: .household, id: String(household))) {
+                _ = try await Self.households(client).timeline(household: household, by: far)
+            }
         }
     }
 
