@@ -13,6 +13,7 @@ public struct APIServices: Sendable {
     let charities: CharityRepository
     let offers: OfferRepository
     let households: HouseholdRepository
+    let aid: AidRecordRepository
     let needs: NeedRepository
     let matches: MatchRepository
     let runs: MatchingRuns
@@ -50,6 +51,7 @@ public struct APIServices: Sendable {
         charities = store.charities
         offers = store.offers
         households = store.households
+        aid = store.aid
         needs = store.needs
         matches = store.matches
         runs = store.runs

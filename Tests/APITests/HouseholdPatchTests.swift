@@ -18,7 +18,7 @@ struct HouseholdPatchTests {
                     json: TestData.householdBody(region: village, serial: 911))
                 let id = try #require(household.id)
                 let etag = try #require(household.headers[.eTag])
-                let edit = #"{"members":5,"assistance_statuses":["tekun"],"head_name":"王新","address":""}"#
+                let edit = #"{"members":5,"assistance_statuses":["tekun"],"head_name":"王新","address":"","reason":"复核"}"#
 
                 let updated = try await api.call(
                     .patch, "/v1/households/\(id)", as: .caseworker, json: edit, headers: [.ifMatch: etag])

@@ -13,6 +13,9 @@ struct HouseholdController {
         group.patch("households/{id}", use: update)
         group.post("households/{id}/consent", use: recordConsent)
         group.post("households/{id}/consent/withdraw", use: withdrawConsent)
+        group.get("households/{id}/aid", use: listAid)
+        group.post("households/{id}/aid", use: recordAid)
+        group.get("households/{id}/timeline", use: timeline)
     }
 
     @Sendable func register(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -80,6 +83,31 @@ struct HouseholdController {
             ConsentWithdrawalResource(
                 household: HouseholdResource(withdrawal.household), cancelledMatches: withdrawal.cancelledMatches),
             version: withdrawal.household.version)
+    }
+
+    @Sendable func listAid(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.readHouseholds)
+        let id = try context.pathID()
+        let items = try await services.aid.aid(ofHousehold: id, within: principal.regionLimit)
+        return try JSONResponse.make(AidListResource(items: items))
+    }
+
+    /// Government aid a caseworker enters; the same rules as a row of `POST /v1/imports/aid`.
+    @Sendable func recordAid(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.recordAid)
+        let id = try await reachable(context, principal)
+        let input = try await services.body(GovernmentAidInput.self, request, context)
+        let entry = try await services.aid.recordGovernmentAid(household: id, input.aid, by: principal)
+        return try JSONResponse.make(entry, status: .created)
+    }
+
+    @Sendable func timeline(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        let id = try context.pathID()
+        let events = try await services.households.timeline(household: id, by: principal)
+        return try JSONResponse.make(TimelineResource(household: id, events: events))
     }
 
     /// The household of the path inside the caller's region, else 404 (before any body is

@@ -16,6 +16,7 @@ struct TransferController {
     func addRoutes(to group: RouterGroup<APIRequestContext>) {
         group.post("imports/households", use: importHouseholds)
         group.post("imports/needs", use: importNeeds)
+        group.post("imports/aid", use: importAid)
         group.get("exports/matches.csv", use: exportMatches)
     }
 
@@ -32,6 +33,14 @@ struct TransferController {
         var pieces = Self.pieces(of: request)
         let report = try await services.store.importer(logger: logger).importNeeds(
             reading: { try await pieces.next() }, options: options)
+        return try Self.answer(report)
+    }
+
+    @Sendable func importAid(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let options = try uploadOptions(request, context, action: .recordAid)
+        var pieces = Self.pieces(of: request)
+        let report = try await services.store.importer(logger: logger).importAid(
+            reading: { try await pieces.next() }, by: try context.requirePrincipal(), options: options)
         return try Self.answer(report)
     }
 
@@ -84,13 +93,13 @@ struct TransferController {
         UploadPieces(body: request.body.makeAsyncIterator(), limit: maximumCSVBytes)
     }
 
-    /// The import options: caseworkers (and admins) only, `text/csv` only, at most
-    /// ``maximumCSVBytes``, `?partial=true` for a partial import.
+    /// The import options: those allowed `action` only (caseworkers and admins), `text/csv`
+    /// only, at most ``maximumCSVBytes``, `?partial=true` for a partial import.
     private func uploadOptions(
-        _ request: Request, _ context: APIRequestContext
+        _ request: Request, _ context: APIRequestContext, action: Action = .importRoster
     ) throws -> RosterImporter.Options {
         let principal = try context.requirePrincipal()
-        try principal.authorize(.importRoster)
+        try principal.authorize(action)
         guard MediaType.accepts(request.headers[.contentType], as: "text/csv") else {
             throw Problem.unsupportedMediaType(expected: "text/csv")
         }
