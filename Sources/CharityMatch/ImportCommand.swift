@@ -4,17 +4,17 @@ import Matching
 import Postgres
 import Store
 
-/// `charity-match import households|needs FILE`: loads a caseworker's CSV export.
+/// `charity-match import households|needs|aid FILE`: loads a caseworker's CSV export.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import households or needs from a caseworker's CSV file (see README, \"CSV import\").",
+        abstract: "Import households, needs or government aid from a CSV file (see README, \"CSV import\").",
         discussion: """
             Every bad row is reported as FILE:LINE: column COLUMN: reason on stderr. Exit status: 0 when every \
             row was imported, 2 when problems were found (nothing was imported unless --partial was given, in \
             which case the valid rows were).
             """,
-        subcommands: [Households.self, Needs.self]
+        subcommands: [Households.self, Needs.self, Aid.self]
     )
 
     struct Households: AsyncParsableCommand {
@@ -46,9 +46,23 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
     }
+
+    struct Aid: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import government aid households received; their case numbers must already be registered.")
+
+        @OptionGroup var file: ImportFileOptions
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            try await file.run(database: database, label: "charity-match.import.aid") { importer, pieces, options in
+                try await importer.importAid(reading: pieces, options: options)
+            }
+        }
+    }
 }
 
-/// The file and how to import it, shared by both kinds.
+/// The file and how to import it, shared by every kind.
 struct ImportFileOptions: ParsableArguments {
     @Argument(help: "The CSV file (UTF-8, header row, comma-separated).")
     var file: String

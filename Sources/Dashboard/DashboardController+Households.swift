@@ -9,6 +9,7 @@ extension DashboardController {
     func addHouseholdRoutes(to group: RouterGroup<Context>) {
         group.get("households", use: householdList)
         addHouseholdEditRoutes(to: group)
+        addAidChainRoutes(to: group)
         addRosterUploadRoutes(to: group)
         group.get("households/{id}", use: householdDetail)
     }
@@ -58,6 +59,7 @@ extension DashboardController {
         if session.principal.may(.registerHousehold) {
             values["registerHref"] = "/dashboard/households/new"
             values["importHref"] = "/dashboard/households/import"
+            values["importAidHref"] = "/dashboard/aid/import"
         }
         return render("households", values, title: texts["households"] ?? "", request, session)
     }
@@ -119,6 +121,7 @@ extension DashboardController {
             values["newNeed"] = "/dashboard/needs/new?household=" + Self.queryValue(household.caseNumber)
         }
         if session.principal.may(.changeHousehold) { values["editHref"] = "/dashboard/households/\(household.id)/edit" }
+        values["timelineHref"] = "/dashboard/households/\(household.id)/timeline"
         if session.principal.may(.recordConsent) {
             values["consentForms"] =
                 [

@@ -40,7 +40,7 @@ struct TransferController {
         let options = try uploadOptions(request, context, action: .recordAid)
         var pieces = Self.pieces(of: request)
         let report = try await services.store.importer(logger: logger).importAid(
-            reading: { try await pieces.next() }, by: try context.requirePrincipal(), options: options)
+            reading: { try await pieces.next() }, options: options)
         return try Self.answer(report)
     }
 

@@ -11,14 +11,14 @@ extension RosterImporter {
     /// unknown). A row whose `external_ref` is already recorded, or that repeats a record
     /// already on the chain (same household, category, day, amount, units and programme),
     /// is refused, and so is a row repeating an earlier row of the file: importing the same
-    /// file twice is harmless. The caller must be allowed ``Action/recordAid``.
-    public func importAid(
-        reading next: Pieces, by principal: Principal, options: Options = Options()
-    ) async throws -> ImportReport {
-        try principal.authorize(.recordAid)
-        var options = options
-        options.scope = principal.regionLimit
-        options.actor = principal.actor
+    /// file twice is harmless. As for the other files, the caller checks that the person
+    /// may ``Action/recordAid`` and sets their region and actor in `options`.
+    public func importAid(csv: [UInt8], options: Options = Options()) async throws -> ImportReport {
+        try await importAid(reading: Self.once(csv), options: options)
+    }
+
+    /// Imports a government aid file read piece by piece from `next`.
+    public func importAid(reading next: Pieces, options: Options = Options()) async throws -> ImportReport {
         let today = options.today ?? CivilDate.today()
         var reading = AidRoster(today: today)
         let fileDigest = try await Self.readAll(next) { reading.read($0) }
