@@ -15,6 +15,7 @@ extension DashboardController {
         var action: Action { self == .households ? .importRoster : .recordAid }
         var titleKey: String { self == .households ? "importRoster" : "importAidTitle" }
         var hintKey: String { self == .households ? "rosterHint" : "aidFileHint" }
+        var summaryKey: String { self == .households ? "rosterSummary" : "aidSummary" }
         var columns: [String] {
             self == .households ? HouseholdRoster.Column.allCases.map(\.rawValue) : AidRoster.Column.allCases.map(\.rawValue)
         }
@@ -79,7 +80,7 @@ extension DashboardController {
             values["report"] =
                 [
                     "summary": String(
-                        format: texts["rosterSummary"] ?? "%d %d %d", report.rowsRead, report.imported,
+                        format: texts[kind.summaryKey] ?? "%d %d %d", report.rowsRead, report.imported,
                         report.problemCount),
                     "complete": report.isComplete, "nothingWritten": report.imported == 0 && !report.isComplete,
                     "problems": report.problems.map { problem -> [String: String] in

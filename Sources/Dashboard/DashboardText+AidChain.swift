@@ -9,7 +9,7 @@ extension DashboardText {
         "recordAidHint": "金额和数量至少填一项；同一外部编号只能登记一次。登记后，同类救助在匹配、提议和审核时都会作为重复救助被拦截。",
         "givenOn": "发放日期", "aidAmount": "金额（元）", "aidUnits": "数量", "aidProgram": "救助项目（如 低保金、临时救助金）",
         "externalRef": "外部编号", "saveAid": "保存救助记录", "importAid": "导入政府救助文件",
-        "importAidTitle": "导入政府救助",
+        "importAidTitle": "导入政府救助", "aidSummary": "读取 %d 行，导入 %d 条救助记录，发现 %d 个问题。",
         "aidFileHint": "CSV 文件（UTF-8），第一行为表头；case_number、category、given_on 必填，amount 和 units 至少填一项。同一文件重复导入不会重复登记。",
         "timelineEvent": "事项", "timelineFacts": "详情", "yuan": "元", "unitsShort": "个单位", "statusEndedWord": "终止：",
         "event.household.registered": "登记家庭", "event.household.update": "信息变更",
@@ -47,6 +47,7 @@ extension DashboardText {
         "givenOn": "Given on", "aidAmount": "Amount (yuan)", "aidUnits": "Units",
         "aidProgram": "Programme (such as 低保金, 临时救助金)", "externalRef": "External reference", "saveAid": "Save the aid",
         "importAid": "Import a government aid file", "importAidTitle": "Import government aid",
+        "aidSummary": "%d rows read, %d aid records imported, %d problems.",
         "aidFileHint":
             "A CSV file (UTF-8) with a header row; case_number, category and given_on are required, and amount or units. Importing the same file again adds nothing.",
         "timelineEvent": "Event", "timelineFacts": "Details", "yuan": "yuan", "unitsShort": "units",
