@@ -61,6 +61,8 @@ struct ImportTests {
                     == ImportReport(kind: "households", mode: .allOrNothing, rowsRead: 12, imported: 12, problems: []))
             let needs = try await importer.importNeeds(csv: try Self.sample("needs.csv"), options: Self.options())
             #expect(needs == ImportReport(kind: "needs", mode: .allOrNothing, rowsRead: 12, imported: 12, problems: []))
+            let aid = try await importer.importAid(csv: try Self.sample("aid.csv"), options: Self.options())
+            #expect(aid == ImportReport(kind: "aid", mode: .allOrNothing, rowsRead: 4, imported: 4, problems: []))
 
             let first = try await client.query(
                 """
@@ -85,8 +87,9 @@ struct ImportTests {
             #expect(try grain[0].decode(Bool.self, "emergency") == false)
             let audit = try await client.query(
                 "SELECT action, entity_type, details->>'imported' AS imported FROM audit_log ORDER BY id")
-            #expect(try audit.map { try $0.decode(String.self, "action") } == ["household.import", "need.import"])
-            #expect(try audit.map { try $0.decode(String.self, "imported") } == ["12", "12"])
+            #expect(
+                try audit.map { try $0.decode(String.self, "action") } == ["household.import", "need.import", "aid.import"])
+            #expect(try audit.map { try $0.decode(String.self, "imported") } == ["12", "12", "4"])
         }
     }
 
