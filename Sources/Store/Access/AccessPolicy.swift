@@ -48,6 +48,8 @@ public enum Action: String, Sendable, CaseIterable {
     case readInbox = "read_inbox"
     /// Record government aid a household received, one by one or from a file.
     case recordAid = "record_aid"
+    /// See the takeovers of one's region and re-match their needs first (临时接管).
+    case runTakeover = "run_takeover"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -85,7 +87,8 @@ public enum AccessPolicy {
         case .acceptMatch, .declineMatch, .deliverMatch: [.charity]
         case .cancelMatch: [.admin, .coordinator, .caseworker]
         case .recordFeedback: [.admin, .caseworker]
-        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown: [.admin, .coordinator]
+        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover:
+            [.admin, .coordinator]
         }
     }
 

@@ -4,7 +4,8 @@ import Postgres
 
 /// A coordinator's suspension of a charity inside their region: while it is in force the
 /// charity's offers do not serve the households there (runs, candidate lists, approvals and
-/// acceptances refuse the pair), and everywhere else the charity carries on.
+/// acceptances refuse the pair), its live matches there are taken over (``Takeover``), and
+/// everywhere else the charity carries on.
 public struct RegionalSuspension: Sendable, Equatable, Codable {
     public var region: String
     public var reason: String
@@ -41,6 +42,8 @@ extension CharityRepository {
             try AuditTrail.record(
                 on: connection, actor: principal.actor, action: "charity.suspend", entityType: "charity",
                 entityID: String(id), reason: reason, details: ["region": scope.prefix])
+            try Takeover.start(
+                on: connection, charity: id, cause: .regionalSuspension, within: scope, by: principal.actor)
             try idempotency?.complete(.init(entity: .charity, id: id, created: false), on: connection)
             return record
         }

@@ -104,12 +104,14 @@ public struct CharityRepository: Sendable {
         return try await change(
             id, action: "suspend", reason: reason, from: [.active], by: actor, idempotency: idempotency
         ) { _, connection in
-            try connection.query(
+            let rows = try connection.query(
                 """
                 UPDATE charities SET status = 'suspended', banned_until = NULL, status_reason = $2,
                        version = version + 1
                  WHERE id = $1 RETURNING \(CharityRecord.columns)
                 """, [id, reason])
+            try Takeover.start(on: connection, charity: id, cause: .suspended, by: actor)
+            return rows
         }
     }
 
@@ -125,12 +127,14 @@ public struct CharityRepository: Sendable {
         return try await change(
             id, action: "ban", reason: reason, from: [.active, .suspended], by: actor, idempotency: idempotency
         ) { _, connection in
-            try connection.query(
+            let rows = try connection.query(
                 """
                 UPDATE charities SET status = 'banned', banned_until = $2::timestamptz, status_reason = $3,
                        version = version + 1
                  WHERE id = $1 RETURNING \(CharityRecord.columns)
                 """, [id, until, reason] as [(any PostgresEncodable)?])
+            try Takeover.start(on: connection, charity: id, cause: .banned, by: actor)
+            return rows
         }
     }
 

@@ -125,7 +125,8 @@ public struct OfferRepository: Sendable {
         }
     }
 
-    /// Closes the offer for good; live matches on it carry on, but it takes no new ones.
+    /// Closes the offer for good: it takes no new matches, and those it still holds (not yet
+    /// delivered) are taken over at once (``Takeover``) so their households are re-matched.
     public func close(
         offer id: Int64, charity: Int64? = nil, by actor: Actor, idempotency: IdempotencyClaim? = nil
     ) async throws -> OfferRecord {
@@ -156,6 +157,17 @@ public struct OfferRepository: Sendable {
     ) async throws -> OfferRecord {
         try await client.withTransaction { connection in
             try idempotency?.begin(on: connection)
+            if target == .closed {
+                // A close takes its matches over: lock them before the offer, the order
+                // approvals take them in (match, then offer), so the two never deadlock.
+                try connection.query(
+                    """
+                    SELECT m.id FROM matches m JOIN offers o ON o.id = m.offer_id
+                     WHERE o.id = $1 AND ($2::bigint IS NULL OR o.charity_id = $2::bigint)
+                       AND m.status IN ('proposed', 'approved', 'accepted')
+                     ORDER BY m.id FOR UPDATE OF m
+                    """, [id, charity])
+            }
             let current = try Self.lock(id, charity: charity, on: connection)
             guard allowed.contains(current.status) else {
                 throw StoreError.invalidTransition(
@@ -169,6 +181,10 @@ public struct OfferRepository: Sendable {
             try AuditTrail.record(
                 on: connection, actor: actor, action: "offer.\(action)", entityType: "offer", entityID: String(id),
                 details: ["from": current.status.rawValue, "to": target.rawValue])
+            if target == .closed {
+                try Takeover.start(
+                    on: connection, charity: current.charityID, cause: .offerClosed, offer: id, by: actor)
+            }
             try idempotency?.complete(.init(entity: .offer, id: id, created: false), on: connection)
             return try OfferRecord(row: rows[0])
         }

@@ -12,7 +12,7 @@ import Matching
 /// `Matching.Eligibility`, and a test holds the two to the same answers.
 enum CandidateQuery {
     /// Sets scope (`$1`), instant (`$2`, ISO text), look-back days (`$3`), cool-down days
-    /// (`$8`) and which shard of the needs (need id modulo `$5` between `$4` and `$7`) this
+    /// (`$8`), the takeover whose needs alone a takeover run matches (`$9`, 0: none) and which shard of the needs (need id modulo `$5` between `$4` and `$7`) this
     /// connection finds pairs for, and whether it loads every need (`$6`: the connection that
     /// also reads the run's needs) or only those of its shard, for this transaction.
     static let settings = """
@@ -20,10 +20,11 @@ enum CandidateQuery {
                set_config('charity_match.look_back_days', $3, true),
                set_config('charity_match.shard_first', $4, true), set_config('charity_match.shards', $5, true),
                set_config('charity_match.all_needs', $6, true), set_config('charity_match.shard_last', $7, true),
-               set_config('charity_match.cool_down_days', $8, true)
+               set_config('charity_match.cool_down_days', $8, true), set_config('charity_match.takeover', $9, true)
         """
 
-    /// Open needs of consenting households in scope that still lack units.
+    /// Open needs of consenting households in scope that still lack units (of a takeover run:
+    /// only the needs its takeover released).
     static let needs = """
         CREATE TEMP TABLE run_needs ON COMMIT DROP AS
         SELECT n.id AS need_id, n.household_id, n.category_id, c.parent_id,
@@ -51,6 +52,9 @@ enum CandidateQuery {
            AND h.consent_given_at <= (SELECT current_setting('charity_match.now')::timestamptz)
            AND (h.consent_withdrawn_at IS NULL OR h.consent_withdrawn_at > (SELECT current_setting('charity_match.now')::timestamptz))
            AND n.quantity - n.fulfilled_quantity - coalesce(live.units, 0) > 0
+           AND ((SELECT current_setting('charity_match.takeover')::bigint) = 0
+                OR n.id IN (SELECT tm.need_id FROM takeover_matches tm
+                             WHERE tm.takeover_id = (SELECT current_setting('charity_match.takeover')::bigint)))
         """
 
     /// Open offers of active charities, inside their window, with units not yet reserved or

@@ -41,16 +41,17 @@ struct CandidateSet: Sendable {
     }
 
     /// Fills this transaction's temporary tables with the run's needs (all of them, or only
-    /// `shard`'s), offers and exclusions; ``pairRows(on:)`` then finds the pairs of `shard`'s needs.
+    /// `shard`'s; only a takeover's when `takeover` is given), offers and exclusions; ``pairRows(on:)`` then finds the pairs of `shard`'s needs.
     static func prepare(
         scope: RegionScope, at now: Date, lookBackDays: Int, coolDownDays: Int, shard: Shard, allNeeds: Bool,
-        on connection: PostgresConnection
+        takeover: Int64? = nil, on connection: PostgresConnection
     ) throws {
         try connection.query(
             CandidateQuery.settings,
             [
                 scope.prefix, try now.postgresText(), String(lookBackDays), String(shard.residues.lowerBound),
                 String(shard.count), String(allNeeds), String(shard.residues.upperBound), String(coolDownDays),
+                String(takeover ?? 0),
             ])
         // Temporary tables have no statistics until analysed, and the misestimates make JIT
         // compilation look worthwhile where it only adds its compile time.

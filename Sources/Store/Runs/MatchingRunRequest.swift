@@ -50,10 +50,14 @@ public struct MatchingRunRequest: Sendable {
     public var idempotency: IdempotencyClaim?
     /// The instant the run evaluates at; tests pin it, everyone else uses now.
     public var now: Date
+    /// A takeover run (``TakeoverRepository/run(takeover:by:)``): only the needs this
+    /// takeover released are matched, ahead of the region's next regular run.
+    public var takeover: Int64?
 
     public init(
         region: RegionCode, policyName: String? = nil, dryRun: Bool = false, householdCap: Int? = 3,
-        capScope: CapScope = .kind, capWindowDays: Int = 30, lookBackDays: Int = MatchRepository.duplicateAidLookBackDays, coolDownDays: Int = 30,
+        capScope: CapScope = .kind, capWindowDays: Int = 30,
+        lookBackDays: Int = MatchRepository.duplicateAidLookBackDays, coolDownDays: Int = 30,
         solver: Solver = .exact, actor: Actor = .system, now: Date = Date()
     ) {
         self.region = region
@@ -69,6 +73,7 @@ public struct MatchingRunRequest: Sendable {
         self.now = now
         self.trialPolicy = nil
         self.idempotency = nil
+        self.takeover = nil
     }
 
     /// Checks the numbers; each message names its field.

@@ -54,7 +54,8 @@ public struct MatchingRuns: Sendable {
                 let (entities, own) = try await main.run { connection in
                     try CandidateSet.prepare(
                         scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                        coolDownDays: request.coolDownDays, shard: ownShard, allNeeds: true, on: connection)
+                        coolDownDays: request.coolDownDays, shard: ownShard, allNeeds: true, takeover: request.takeover,
+                        on: connection)
                     var entities = try CandidateSet.loadEntities(
                         at: request.now, lookBackDays: request.lookBackDays, coolDownDays: request.coolDownDays,
                         on: connection)
@@ -129,7 +130,8 @@ public struct MatchingRuns: Sendable {
                                 try connection.executeScript("SET TRANSACTION SNAPSHOT '\(snapshot)'")
                                 try CandidateSet.prepare(
                                     scope: request.region.scope, at: request.now, lookBackDays: request.lookBackDays,
-                                    coolDownDays: request.coolDownDays, shard: shard, allNeeds: false, on: connection)
+                                    coolDownDays: request.coolDownDays, shard: shard, allNeeds: false,
+                                    takeover: request.takeover, on: connection)
                                 return try CandidateSet.pairRows(on: connection)
                             }
                         }
@@ -195,14 +197,19 @@ public struct MatchingRuns: Sendable {
             try connection.query(
                 """
                 UPDATE match_runs SET status = 'completed', finished_at = clock_timestamp(), input_fingerprint = $3,
-                       options = options || jsonb_build_object('seconds', $2::jsonb),
+                       options = options || jsonb_build_object('seconds', $2::jsonb)
+                                 || CASE WHEN $7::bigint IS NULL THEN '{}'::jsonb
+                                         ELSE jsonb_build_object('takeover', $7::bigint) END,
                        matches_count = $4, units_count = $5, objective_micro = $6
                  WHERE id = $1
                 """,
                 [
                     runID, String(decoding: try JSONEncoder.audit.encode(report.seconds), as: UTF8.self), fingerprint,
-                    report.matches, report.units, report.objectiveMicro,
+                    report.matches, report.units, report.objectiveMicro, request.takeover,
                 ])
+            if let takeover = request.takeover {
+                try connection.query("UPDATE takeovers SET run_id = $2 WHERE id = $1", [takeover, runID])
+            }
             try AuditTrail.record(
                 on: connection, actor: request.actor, action: "match_run.complete", entityType: "match_run",
                 entityID: String(runID), details: report)
