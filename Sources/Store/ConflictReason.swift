@@ -19,6 +19,8 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
     case charityNotInGoodStanding(charity: Int64)
     /// The match already has its feedback.
     case feedbackRecorded(match: Int64)
+    /// The delivery's receipt was already confirmed or disputed.
+    case receiptReviewed(match: Int64)
     /// A proposal was made by hand on a pair the run chose while it was computing.
     case proposedMeanwhile
     /// Another writer changed what this one read; trying again works.
@@ -47,6 +49,7 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
         case .consentWithdrawn: "consent_withdrawn"
         case .charityNotInGoodStanding: "charity_not_in_good_standing"
         case .feedbackRecorded: "feedback_recorded"
+        case .receiptReviewed: "receipt_reviewed"
         case .proposedMeanwhile: "proposed_meanwhile"
         case .changedMeanwhile: "changed_meanwhile"
         case .notReady: "not_ready"
@@ -67,7 +70,7 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
             ["entity": entity.rawValue, "id": String(id), "status": status]
         case .consentWithdrawn(let need): ["need": String(need)]
         case .charityNotInGoodStanding(let charity): ["charity": String(charity)]
-        case .feedbackRecorded(let match): ["match": String(match)]
+        case .feedbackRecorded(let match), .receiptReviewed(let match): ["match": String(match)]
         case .proposedMeanwhile, .changedMeanwhile, .notReady, .inconsistent: [:]
         }
     }
@@ -92,6 +95,7 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
         case .charityNotInGoodStanding(let charity):
             "charity \(charity) is suspended or banned where this household lives; its matches there cannot go ahead"
         case .feedbackRecorded(let match): "match \(match) already has feedback"
+        case .receiptReviewed(let match): "the delivery of match \(match) was already confirmed or disputed"
         case .proposedMeanwhile: "a match was proposed by hand on a pair this run chose; run the matching again"
         case .changedMeanwhile(let what), .notReady(let what), .inconsistent(let what): what
         }

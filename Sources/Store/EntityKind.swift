@@ -10,6 +10,7 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case apiToken = "api_token"
     case aidRecord = "aid_record"
     case inboxMessage = "inbox_message"
+    case complaint
 
     /// The kind in an English sentence ("match run").
     public var word: String {
