@@ -15,6 +15,7 @@ enum DashboardText {
         (noticeChinese, noticeEnglish),
         (adminChinese, adminEnglish),
         (inboxChinese, inboxEnglish),
+        (complaintsChinese, complaintsEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(
