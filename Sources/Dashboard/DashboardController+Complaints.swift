@@ -61,7 +61,9 @@ extension DashboardController {
             },
             "csrf": session.csrfToken,
         ]
-        values["next"] = page.nextCursor.map { Self.link("/dashboard/complaints", [("show", tab), ("after", String($0))]) }
+        values["next"] = page.nextCursor.map {
+            Self.link("/dashboard/complaints", [("show", tab), ("after", String($0))])
+        }
         return render("complaints", values, title: texts["complaints"] ?? "", request, session, status: status)
     }
 
@@ -107,7 +109,9 @@ extension DashboardController {
         guard let id = posted["id"].flatMap({ Int64($0) }), let subject = ComplaintSubject(kind: kind, id: id) else {
             return notFound(request, session)
         }
-        let typed = ["category": posted["category"] ?? "", "text": posted["text"] ?? "", "evidence": posted["evidence"] ?? ""]
+        let typed = [
+            "category": posted["category"] ?? "", "text": posted["text"] ?? "", "evidence": posted["evidence"] ?? "",
+        ]
         guard let category = ComplaintCategory(rawValue: typed["category"] ?? ""), category != .deliveryDisputed else {
             return complaintFormPage(
                 kind: kind, id: id, typed: typed, problems: ["category": "error.complaintCategory"], request, session,
@@ -115,7 +119,8 @@ extension DashboardController {
         }
         do {
             let raised = try await store.complaints.raise(
-                ComplaintDraft(subject: subject, category: category, text: typed["text"] ?? "",
+                ComplaintDraft(
+                    subject: subject, category: category, text: typed["text"] ?? "",
                     evidenceNote: typed["evidence"]),
                 by: session.principal)
             return Self.redirect("/dashboard/complaints?show=open", notice: "complaintRaised", "#\(raised.id)")

@@ -33,7 +33,8 @@ extension DashboardController {
                         match: match.id, reason: posted["reason"] ?? "", by: session.principal,
                         expectedVersion: version)
                 } else {
-                    _ = try await matches.confirmReceipt(match: match.id, by: session.principal, expectedVersion: version)
+                    _ = try await matches.confirmReceipt(
+                        match: match.id, by: session.principal, expectedVersion: version)
                 }
                 return Self.redirect(
                     "/dashboard/needs/\(match.needID)#match-\(match.id)",

@@ -103,13 +103,17 @@ struct ComplaintEndpointTests {
             try await fixture.test { api in
                 let raised = try await api.call(
                     .post, "/v1/complaints", as: .caseworker,
-                    json: #"{"subject_type": "charity", "subject_id": \#(fixture.charity), "category": "misconduct", "text": "收取费用"}"#)
+                    json:
+                        #"{"subject_type": "charity", "subject_id": \#(fixture.charity), "category": "misconduct", "text": "收取费用"}"#
+                )
                 #expect(raised.status == .created && raised["region_code"] != nil)
                 let own = try await api.call(.get, "/v1/complaints", as: .caseworker)
                 #expect(own["items"]?.arrayValue?.count == 1)
                 let notTheirs = try await api.call(
                     .post, "/v1/complaints", as: .charity,
-                    json: #"{"subject_type": "charity", "subject_id": \#(fixture.otherCharity), "category": "other", "text": "x"}"#)
+                    json:
+                        #"{"subject_type": "charity", "subject_id": \#(fixture.otherCharity), "category": "other", "text": "x"}"#
+                )
                 #expect(notTheirs.status == .notFound)
                 let missing = try await api.call(
                     .post, "/v1/complaints", as: .caseworker,
@@ -117,7 +121,8 @@ struct ComplaintEndpointTests {
                 #expect(missing.status == .notFound)
                 let dispute = try await api.call(
                     .post, "/v1/complaints", as: .caseworker,
-                    json: #"{"subject_type": "charity", "subject_id": 1, "category": "delivery_disputed", "text": "x"}"#)
+                    json: #"{"subject_type": "charity", "subject_id": 1, "category": "delivery_disputed", "text": "x"}"#
+                )
                 #expect(dispute.status == .unprocessableContent)
                 let badCategory = try await api.call(
                     .post, "/v1/complaints", as: .caseworker,

@@ -29,7 +29,10 @@ struct ComplaintTests {
                 try await complaints.raise(
                     ComplaintDraft(subject: .charity(charity), category: .other, text: "  "), by: far)
             }
-            await #expect(throws: StoreError.invalid(field: "category", reason: "delivery_disputed is opened by disputing a delivery's receipt")) {
+            await #expect(
+                throws: StoreError.invalid(
+                    field: "category", reason: "delivery_disputed is opened by disputing a delivery's receipt")
+            ) {
                 try await complaints.raise(
                     ComplaintDraft(subject: .charity(charity), category: .deliveryDisputed, text: "x"), by: far)
             }
@@ -60,7 +63,8 @@ struct ComplaintTests {
                 ComplaintDraft(subject: .match(delivered.match), category: .notDelivered, text: "没收到"),
                 by: delivered.caseworker)
             await #expect(throws: StoreError.invalid(field: "outcome", reason: "is required")) {
-                try await complaints.resolve(complaint: raised.id, as: .resolved, outcome: " ", by: delivered.coordinator)
+                try await complaints.resolve(
+                    complaint: raised.id, as: .resolved, outcome: " ", by: delivered.coordinator)
             }
             await #expect(throws: StoreError.invalid(field: "resolution", reason: "must be resolved or dismissed")) {
                 try await complaints.resolve(complaint: raised.id, as: .open, outcome: "x", by: delivered.coordinator)
@@ -87,7 +91,8 @@ struct ComplaintTests {
                 throws: StoreError.invalidTransition(
                     entity: .complaint, id: String(raised.id), from: "resolved", action: "handled again")
             ) {
-                try await complaints.resolve(complaint: raised.id, as: .dismissed, outcome: "x", by: delivered.coordinator)
+                try await complaints.resolve(
+                    complaint: raised.id, as: .dismissed, outcome: "x", by: delivered.coordinator)
             }
         }
     }

@@ -91,7 +91,8 @@ struct ReceiptTests {
             }
             let current = try #require(try await repository.match(id: delivered.match))
             await #expect(
-                throws: StoreError.versionMismatch(entity: .match, id: String(delivered.match), current: current.version)
+                throws: StoreError.versionMismatch(
+                    entity: .match, id: String(delivered.match), current: current.version)
             ) {
                 try await repository.confirmReceipt(
                     match: delivered.match, by: delivered.caseworker, expectedVersion: current.version - 1)

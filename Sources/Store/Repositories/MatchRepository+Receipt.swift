@@ -86,7 +86,8 @@ extension MatchRepository {
                 """, [id, verdict.rawValue, principal.userID, reason])
             let record = try MatchRecord(row: rows[0])
             try AuditTrail.record(
-                on: connection, actor: principal.actor, action: "match.receipt_\(verdict == .confirmed ? "confirm" : "dispute")",
+                on: connection, actor: principal.actor,
+                action: "match.receipt_\(verdict == .confirmed ? "confirm" : "dispute")",
                 entityType: "match", entityID: String(id),
                 details: ["need": String(record.needID), "offer": String(record.offerID), "receipt": verdict.rawValue])
             if let reason {
