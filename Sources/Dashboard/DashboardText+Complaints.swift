@@ -27,7 +27,8 @@ extension DashboardText {
         "inbox.match.receipt_disputed": "匹配 {match} 的送达被提出异议，已生成投诉 {complaint}。",
         "inbox.complaint.raised": "收到新的投诉 {complaint}，请在 14 天内办理。",
         "inbox.complaint.resolved": "投诉 {complaint} 已解决。", "inbox.complaint.dismissed": "投诉 {complaint} 不予受理。",
-        "entity.complaint": "投诉", "conflict.receipt_reviewed": "匹配 #{match} 的送达已经确认或提出过异议。",
+        "entity.complaint": "投诉", "confirmedCount": "已确认签收", "complaintsOpenTotal": "投诉（待办/全部）",
+        "conflict.receipt_reviewed": "匹配 #{match} 的送达已经确认或提出过异议。",
     ]
 
     static let complaintsEnglish: [String: String] = [
@@ -67,7 +68,7 @@ extension DashboardText {
         "inbox.complaint.raised": "New complaint {complaint}: handle it within 14 days.",
         "inbox.complaint.resolved": "Complaint {complaint} was resolved.",
         "inbox.complaint.dismissed": "Complaint {complaint} was dismissed.",
-        "entity.complaint": "Complaint",
+        "entity.complaint": "Complaint", "confirmedCount": "confirmed", "complaintsOpenTotal": "Complaints (open/all)",
         "conflict.receipt_reviewed": "The delivery of match #{match} was already confirmed or disputed.",
     ]
 }
