@@ -25,6 +25,7 @@ extension DashboardController {
             ("/dashboard/overview", "overview", .approveMatch),
             ("/dashboard/review", "review", .approveMatch),
             ("/dashboard/runs", "runs", .approveMatch),
+            ("/dashboard/complaints", "complaints", .handleComplaint),
             ("/dashboard/admin/charities", "adminCharities", .registerCharity),
             ("/dashboard/admin/accounts", "accounts", .manageAccounts),
             ("/dashboard/audit", "audit", .approveMatch),

@@ -72,7 +72,11 @@ extension DashboardController {
                 "deliveredUnits": String(standing.deliveredUnits), "declined": String(standing.declinedMatches),
                 "satisfaction": standing.satisfactionAverage.map { String(format: "%.2f", $0) } ?? "–",
                 "ratings": String(standing.satisfactionCount), "openOffers": String(standing.openOffers),
+                "confirmed": String(standing.confirmedMatches),
             ]
+            if standing.complaints.total > 0 {
+                row["complaints"] = "\(standing.complaints.open)/\(standing.complaints.total)"
+            }
             row["statusReason"] = here?.reason ?? charity.statusReason
             let inside = suspensions.filter { $0.region != here?.region }.map(\.region)
             if !inside.isEmpty {

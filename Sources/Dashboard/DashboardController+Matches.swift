@@ -187,6 +187,8 @@ extension DashboardController {
                 "receivedBy": report.receivedBy ?? "–", "receiptCode": report.receiptCode ?? "–",
             ]
         }
+        if let receipt = match.receipt { card["receiptStatus"] = texts["receipt." + receipt.status.rawValue] }
+        card["complain"] = "/dashboard/complaints/new?subject=match&id=\(match.id)"
         if let key = refused?.errors["form"] ?? delivery?.errors["form"] { card["formError"] = texts[key] ?? key }
         return card
     }

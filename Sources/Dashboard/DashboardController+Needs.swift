@@ -118,6 +118,7 @@ extension DashboardController {
             candidateValues(candidates, proposes: session.principal.may(.proposeMatch), request, texts)
         ) { first, _ in first }
         let recordsFeedback = session.principal.may(.recordNeed)
+        let receiptProblems = problems.filter { $0.key.hasPrefix("receipt.") }
         let page = try await matches.list(
             MatchFilter(need: need.id, region: scope),
             page: PageRequest(after: Self.cursor(request, "matches_after"), limit: 50))
@@ -126,11 +127,14 @@ extension DashboardController {
             matchRows.append(
                 try await matchRow(
                     match, unit: need.unit, recordsFeedback: recordsFeedback, entry: entry, texts))
+            matchRows[matchRows.count - 1].merge(
+                receiptValues(match, session.principal, problem: receiptProblems["receipt.\(match.id)"], texts)
+            ) { first, _ in first }
         }
         values["matches"] = matchRows
         values["hasMatches"] = !matchRows.isEmpty
         values["csrf"] = session.csrfToken
-        values["problems"] = problems.mapValues { texts[$0] ?? $0 }
+        values["problems"] = problems.filter { !$0.key.hasPrefix("receipt.") }.mapValues { texts[$0] ?? $0 }
         if session.principal.may(.changeNeed), need.status == .open || need.status == .matched {
             if need.status == .open { values["editHref"] = "/dashboard/needs/\(need.id)/edit" }
             values["cancelForm"] =

@@ -79,6 +79,8 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addRegionOfferRoutes(to: group)
         addLedgerRoutes(to: group)
         addInboxRoutes(to: group)
+        addReceiptReviewRoutes(to: group)
+        addComplaintRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -217,6 +219,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/review", "review", .approveMatch),
             ("/dashboard/runs", "runs", .approveMatch),
             ("/dashboard/follow-up", "followUp", .approveMatch),
+            ("/dashboard/complaints", "complaints", .handleComplaint),
             ("/dashboard/region-offers", "regionOffers", .approveMatch),
             ("/dashboard/charities", "charities", .suspendCharity),
             ("/dashboard/audit", "audit", .approveMatch),

@@ -11,6 +11,7 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case aidRecord = "aid_record"
     case inboxMessage = "inbox_message"
     case takeover
+    case complaint
 
     /// The kind in an English sentence ("match run").
     public var word: String {

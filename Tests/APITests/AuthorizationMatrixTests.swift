@@ -61,10 +61,16 @@ struct AuthorizationMatrixTests {
         "POST /v1/matches/{id}/deliver": [.charity],
         "POST /v1/matches/{id}/cancel": [.admin, .coordinator, .caseworker],
         "POST /v1/matches/{id}/feedback": [.admin, .caseworker],
+        "POST /v1/matches/{id}/receipt/confirm": [.admin, .caseworker],
+        "POST /v1/matches/{id}/receipt/dispute": [.admin, .caseworker],
         "GET /v1/weight-policies/{id}": [.admin, .coordinator, .caseworker],
         // Reach is per reader, not per role and region (an administrator does not read a
         // charity's messages), so the matrix has no targets for it: InboxTests holds it.
         "POST /v1/inbox/{id}/read": [.admin, .coordinator, .caseworker, .charity],
+        // Complaints are reached by who raised them and what they concern as well as by region:
+        // ComplaintTests and ComplaintEndpointTests hold it.
+        "GET /v1/complaints/{id}": [.admin, .coordinator, .caseworker, .charity],
+        "POST /v1/complaints/{id}/resolve": [.admin, .coordinator],
     ]
 
     /// Sanctions a coordinator takes only on charities at work in their region: one of

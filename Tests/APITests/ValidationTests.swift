@@ -79,6 +79,17 @@ struct ValidationTests {
                 body: ["reason_code": q("household_moved")]),
             "post /v1/matches/{id}/feedback": Write(
                 caller: .caseworker, path: "/v1/matches/\(targets.ourMatch)/feedback", body: ["satisfaction": "5"]),
+            "post /v1/matches/{id}/receipt/dispute": Write(
+                caller: .caseworker, path: "/v1/matches/\(targets.ourMatch)/receipt/dispute", body: ["reason": q("少了")]),
+            "post /v1/complaints": Write(
+                caller: .caseworker, path: "/v1/complaints",
+                body: [
+                    "subject_type": q("charity"), "subject_id": String(fixture.charity), "category": q("other"),
+                    "text": q("投诉"),
+                ]),
+            "post /v1/complaints/{id}/resolve": Write(
+                caller: .coordinator, path: "/v1/complaints/1/resolve",
+                body: ["resolution": q("resolved"), "outcome": q("已处理")]),
             "post /v1/weight-policies": Write(
                 caller: .coordinator, path: "/v1/weight-policies", body: policy.filter { $0.key != "region" }),
             "post /v1/weight-policies/preview": Write(

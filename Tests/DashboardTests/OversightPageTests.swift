@@ -21,7 +21,10 @@ struct OversightPageTests {
                 #expect(page.status == .ok)
                 let row = try #require(Self.row(of: SVGText.escaped(name), in: page.html))
                 #expect(standing.deliveredMatches == 3)
-                #expect(row.contains("<td>3</td><td>\(standing.deliveredUnits)</td><td>0</td>"))
+                #expect(
+                    row.contains(
+                        "<td>3<br><span class=\"hint\">已确认签收 \(standing.confirmedMatches)</span></td>"
+                            + "<td>\(standing.deliveredUnits)</td><td>0</td>"))
                 #expect(row.contains(String(format: "<td>%.2f</td><td>3</td>", standing.satisfactionAverage ?? 0)))
                 #expect(row.contains("<td>\(standing.openOffers)</td>"))
                 #expect(row.contains("name=\"reason\""), "an active charity can be suspended")

@@ -18,6 +18,8 @@ struct MatchController {
         }
         group.post("matches/{id}/deliver", use: deliver)
         group.post("matches/{id}/feedback", use: feedback)
+        group.post("matches/{id}/receipt/confirm", use: confirmReceipt)
+        group.post("matches/{id}/receipt/dispute", use: disputeReceipt)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -111,6 +113,36 @@ struct MatchController {
             match: current.id, satisfaction: input.satisfaction, comment: input.comment, by: principal.actor,
             idempotency: context.idempotency)
         return Response(status: .noContent)
+    }
+
+    /// The household's caseworker confirms the delivery (签收确认), once; an `If-Match`, when
+    /// sent, must name the match's current version.
+    @Sendable func confirmReceipt(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.reviewReceipt)
+        let id = try await visible(request, context).id
+        let record = try await services.matches.confirmReceipt(
+            match: id, by: principal, expectedVersion: try Self.optionalVersion(request),
+            idempotency: context.idempotency)
+        return try await view(record, for: principal).response()
+    }
+
+    /// The household's caseworker disputes the delivery with a reason; the Store opens the
+    /// complaint and tells the charity and the coordinators in the same transaction.
+    @Sendable func disputeReceipt(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let principal = try context.requirePrincipal()
+        try principal.authorize(.reviewReceipt)
+        let id = try await visible(request, context).id
+        let input = try await services.body(DisputeInput.self, request, context)
+        let record = try await services.matches.disputeReceipt(
+            match: id, reason: input.reason, by: principal, expectedVersion: try Self.optionalVersion(request),
+            idempotency: context.idempotency)
+        return try await view(record, for: principal).response()
+    }
+
+    /// The version an optional `If-Match` names, or nil without one.
+    private static func optionalVersion(_ request: Request) throws -> Int? {
+        request.headers[.ifMatch] == nil ? nil : try ETag.requiredVersion(request)
     }
 
     /// A reason body is optional for the steps that need none: an empty body is no reason.

@@ -57,6 +57,13 @@ struct MatchResource: Sendable {
                     fields.field("receipt_code", report.receiptCode)
                 }
             }
+            if let receipt = record.receipt {
+                json.field("receipt_status", receipt.status.rawValue)
+                if !charityView {
+                    json.field("receipt_reviewed_at", receipt.reviewedAt)
+                    json.field("receipt_dispute_reason", receipt.disputeReason)
+                }
+            }
             if let delivery {
                 json.field("delivery") { contact in
                     contact.field("household_reference", delivery.householdReference)
@@ -91,6 +98,11 @@ struct ProposalInput: Decodable, Sendable {
     var offerId: Int64
     /// At most what the need still lacks and the offer still has; omitted, exactly that.
     var units: Int?
+}
+
+/// The body of `POST /v1/matches/{id}/receipt/dispute`.
+struct DisputeInput: Decodable, Sendable {
+    var reason: String
 }
 
 /// The body of `POST /v1/matches/{id}/feedback`.

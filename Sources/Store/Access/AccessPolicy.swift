@@ -50,6 +50,14 @@ public enum Action: String, Sendable, CaseIterable {
     case recordAid = "record_aid"
     /// See the takeovers of one's region and re-match their needs first (临时接管).
     case runTakeover = "run_takeover"
+    /// Confirm or dispute a delivery (签收) for the household.
+    case reviewReceipt = "review_receipt"
+    /// Raise a complaint or flag (社会监督) about a match, offer or charity one can see.
+    case raiseComplaint = "raise_complaint"
+    /// Read the complaints one raised, those about one's charity, or a region's.
+    case readComplaints = "read_complaints"
+    /// Resolve or dismiss a complaint of one's region with an outcome.
+    case handleComplaint = "handle_complaint"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -86,7 +94,9 @@ public enum AccessPolicy {
         case .approveMatch, .rejectMatch: [.admin, .coordinator]
         case .acceptMatch, .declineMatch, .deliverMatch: [.charity]
         case .cancelMatch: [.admin, .coordinator, .caseworker]
-        case .recordFeedback: [.admin, .caseworker]
+        case .recordFeedback, .reviewReceipt: [.admin, .caseworker]
+        case .raiseComplaint, .readComplaints: [.admin, .coordinator, .caseworker, .charity]
+        case .handleComplaint: [.admin, .coordinator]
         case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover:
             [.admin, .coordinator]
         }

@@ -97,4 +97,12 @@ public struct CharityPerformance: Sendable, Equatable, Codable {
     public var satisfactionCount: Int
     /// Offers open now.
     public var openOffers: Int
+    /// Delivered matches whose receipt the household's caseworker confirmed: only these count
+    /// as fulfilled in evaluation.
+    public var confirmedMatches: Int
+    public var confirmedUnits: Int
+    /// Delivered matches whose receipt was disputed.
+    public var disputedMatches: Int
+    /// Complaints about the charity: public.
+    public var complaints: ComplaintCount
 }

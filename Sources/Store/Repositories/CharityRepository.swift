@@ -164,12 +164,23 @@ public struct CharityRepository: Sendable {
                    (SELECT count(*) FROM matches m JOIN offers o ON o.id = m.offer_id
                      WHERE o.charity_id = c.id AND m.status = 'declined') AS declined,
                    s.average, s.count AS rated,
-                   (SELECT count(*) FROM offers o WHERE o.charity_id = c.id AND o.status = 'open') AS open_offers
+                   (SELECT count(*) FROM offers o WHERE o.charity_id = c.id AND o.status = 'open') AS open_offers,
+                   r.confirmed, r.confirmed_units, r.disputed, k.open AS open_complaints, k.total AS complaints
               FROM charities c
               CROSS JOIN LATERAL (
                     SELECT avg(f.satisfaction)::float8 AS average, count(f.id) AS count
                       FROM feedback f JOIN matches m ON m.id = f.match_id JOIN offers o ON o.id = m.offer_id
                      WHERE o.charity_id = c.id) s
+              CROSS JOIN LATERAL (
+                    SELECT count(*) FILTER (WHERE m.receipt_status = 'confirmed') AS confirmed,
+                           coalesce(sum(coalesce(m.delivered_units, m.units))
+                                    FILTER (WHERE m.receipt_status = 'confirmed'), 0) AS confirmed_units,
+                           count(*) FILTER (WHERE m.receipt_status = 'disputed') AS disputed
+                      FROM matches m JOIN offers o ON o.id = m.offer_id
+                     WHERE o.charity_id = c.id AND m.status = 'delivered') r
+              CROSS JOIN LATERAL (
+                    SELECT count(*) FILTER (WHERE k.status = 'open') AS open, count(*) AS total
+                      FROM complaints k WHERE k.charity_id = c.id) k
              WHERE c.id = $1
             """, [id])
         guard let row = rows.first else { throw StoreError.notFound(entity: .charity, id: String(id)) }
@@ -180,7 +191,12 @@ public struct CharityRepository: Sendable {
             satisfactionAverage: try row.decode(Double?.self, "average"),
             satisfactionCount: try row.decode(
                 Int.self, "rated"),
-            openOffers: try row.decode(Int.self, "open_offers"))
+            openOffers: try row.decode(Int.self, "open_offers"),
+            confirmedMatches: try row.decode(Int.self, "confirmed"),
+            confirmedUnits: try row.decode(Int.self, "confirmed_units"),
+            disputedMatches: try row.decode(Int.self, "disputed"),
+            complaints: ComplaintCount(
+                open: try row.decode(Int.self, "open_complaints"), total: try row.decode(Int.self, "complaints")))
     }
 
     /// The one write path: lock, check version and status, run `update`, audit.

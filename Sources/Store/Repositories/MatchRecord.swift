@@ -34,12 +34,16 @@ public struct MatchRecord: Sendable, Equatable, Codable {
     /// What the charity recorded at delivery; nil before it, and for a delivery recorded
     /// without a report (the system's rehearsals, and deliveries older than the report).
     public var delivery: DeliveryReport?
+    /// The caseworker's review of a delivery (签收确认); nil before delivery.
+    public var receipt: ReceiptReview?
 
     /// The columns ``init(row:)`` reads, for `SELECT \(MatchRecord.columns) FROM matches`.
     static let columns = """
         id, need_id, offer_id, run_id, units, score_micro, breakdown::text AS breakdown, status, hold_expires_at,
         created_at, decided_by, decided_at, reason_code, note, version, delivered_units,
-        delivered_on::text AS delivered_on, received_by, receipt_code
+        delivered_on::text AS delivered_on, received_by, receipt_code,
+        CASE WHEN status = 'delivered' THEN coalesce(receipt_status, 'pending') END AS receipt_status,
+        receipt_reviewed_by, receipt_reviewed_at, receipt_dispute_reason
         """
 
     /// The breakdown decoded, or nil when there is none (a manual proposal) or it cannot be read.
@@ -72,6 +76,7 @@ public struct MatchRecord: Sendable, Equatable, Codable {
                     receiptCode: try row.decode(String?.self, "receipt_code"))
             }
         }
+        receipt = try row.decode(String?.self, "receipt_status").map { _ in try ReceiptReview(row: row) }
     }
 }
 

@@ -59,6 +59,7 @@ extension MatchRepository {
             UPDATE matches
                SET status = $2, decided_by = $3, decided_at = now(), reason_code = $4, note = $5,
                    version = version + 1,
+                   receipt_status = CASE WHEN $2::text = 'delivered' THEN 'pending' END,
                    hold_expires_at = CASE WHEN $6::integer IS NULL THEN NULL
                                           ELSE now() + make_interval(hours => $6::integer) END
              WHERE id = $1

@@ -143,7 +143,12 @@ public struct PublicStatistics: Sendable {
             """
             SELECT ch.id, ch.name, count(*) AS delivered,
                    sum(coalesce(m.delivered_units, m.units)) AS units, count(f.id) AS rated,
-                   round(avg(f.satisfaction), 2)::float8 AS average
+                   round(avg(f.satisfaction), 2)::float8 AS average,
+                   count(*) FILTER (WHERE m.receipt_status = 'confirmed') AS confirmed,
+                   (SELECT count(*) FROM complaints k
+                     WHERE k.charity_id = ch.id AND k.status = 'open' AND k.region_code LIKE $1 || '%') AS open_complaints,
+                   (SELECT count(*) FROM complaints k
+                     WHERE k.charity_id = ch.id AND k.region_code LIKE $1 || '%') AS complaints
               FROM matches m
               JOIN needs n ON n.id = m.need_id
               JOIN households h ON h.id = n.household_id
@@ -163,7 +168,9 @@ public struct PublicStatistics: Sendable {
                 deliveredMatches: shown(delivered),
                 deliveredUnits: shown(try row.decode(Int.self, "units"), basis: delivered),
                 satisfactionAverage: rated >= minimumCount ? try row.decode(Double?.self, "average") : nil,
-                satisfactionCount: shown(rated))
+                satisfactionCount: shown(rated), confirmedMatches: shown(try row.decode(Int.self, "confirmed")),
+                complaintsOpen: shown(try row.decode(Int.self, "open_complaints")),
+                complaintsTotal: shown(try row.decode(Int.self, "complaints")))
         }
     }
 }

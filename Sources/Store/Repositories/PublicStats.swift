@@ -81,9 +81,15 @@ public struct PublicStats: Sendable, Equatable, Codable {
         /// Mean 1–5 satisfaction over those deliveries' ratings, to two decimals.
         public var satisfactionAverage: Double?
         public var satisfactionCount: Int?
+        /// Of those deliveries, the ones whose receipt the household's caseworker confirmed.
+        public var confirmedMatches: Int?
+        /// Complaints about it handled in the region, open now and ever raised.
+        public var complaintsOpen: Int?
+        public var complaintsTotal: Int?
 
         enum CodingKeys: String, CodingKey {
             case charityID, charityName, deliveredMatches, deliveredUnits, satisfactionAverage, satisfactionCount
+            case confirmedMatches, complaintsOpen, complaintsTotal
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -94,6 +100,9 @@ public struct PublicStats: Sendable, Equatable, Codable {
             try container.encode(deliveredUnits, forKey: .deliveredUnits)
             try container.encode(satisfactionAverage, forKey: .satisfactionAverage)
             try container.encode(satisfactionCount, forKey: .satisfactionCount)
+            try container.encode(confirmedMatches, forKey: .confirmedMatches)
+            try container.encode(complaintsOpen, forKey: .complaintsOpen)
+            try container.encode(complaintsTotal, forKey: .complaintsTotal)
         }
     }
 

@@ -100,7 +100,7 @@ def test_rate_a_delivered_match(person, app):
     row = page.locator(f"#match-{match}")
     row.locator("select[name=satisfaction]").select_option("4")
     row.locator("textarea[name=comment]").fill("Arrived on time")
-    row.locator("button[type=submit]").click()
+    row.locator("form[action$='/feedback'] button[type=submit]").click()
     page.wait_for_url(f"**/dashboard/needs/{need}*")
     assert "Feedback on match" in page.locator("[role=status]").inner_text()
     assert app.sql("SELECT satisfaction, comment FROM feedback WHERE match_id = %s", match) == [
