@@ -33,6 +33,7 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
     TransferController(services: services, logger: logger).addRoutes(to: v1)
     InboxController(services: services).addRoutes(to: v1)
     ComplaintController(services: services).addRoutes(to: v1)
+    TakeoverController(services: services).addRoutes(to: v1)
     replayer.set(router.buildResponder())
     return router
 }

@@ -14,6 +14,7 @@ extension DashboardController {
             "household": ("/dashboard/households/", .readHouseholds),
             "offer": ("/dashboard/offers/", .postOffer),
             "complaint": ("/dashboard/complaints#complaint-", .readComplaints),
+            "takeover": ("/dashboard/takeovers#takeover-", .runTakeover),
         ]
     }
 

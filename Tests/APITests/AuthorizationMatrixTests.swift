@@ -47,6 +47,10 @@ struct AuthorizationMatrixTests {
         "GET /v1/households/{id}/aid": [.admin, .coordinator, .caseworker],
         "POST /v1/households/{id}/aid": [.admin, .caseworker],
         "GET /v1/households/{id}/timeline": [.admin, .coordinator, .caseworker],
+        // A takeover is reached through the households whose matches it released:
+        // TakeoverTests and TakeoverEndpointTests hold it.
+        "GET /v1/takeovers/{id}": [.admin, .coordinator],
+        "POST /v1/takeovers/{id}/run": [.admin, .coordinator],
         "GET /v1/needs/{id}": [.admin, .coordinator, .caseworker],
         "PUT /v1/needs/{id}": [.admin, .caseworker],
         "POST /v1/needs/{id}/cancel": [.admin, .caseworker],
