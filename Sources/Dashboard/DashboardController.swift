@@ -81,6 +81,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addInboxRoutes(to: group)
         addReceiptReviewRoutes(to: group)
         addComplaintRoutes(to: group)
+        addTakeoverRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -220,6 +221,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/runs", "runs", .approveMatch),
             ("/dashboard/follow-up", "followUp", .approveMatch),
             ("/dashboard/complaints", "complaints", .handleComplaint),
+            ("/dashboard/takeovers", "takeovers", .runTakeover),
             ("/dashboard/region-offers", "regionOffers", .approveMatch),
             ("/dashboard/charities", "charities", .suspendCharity),
             ("/dashboard/audit", "audit", .approveMatch),

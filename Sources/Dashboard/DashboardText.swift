@@ -16,6 +16,7 @@ enum DashboardText {
         (adminChinese, adminEnglish),
         (inboxChinese, inboxEnglish),
         (aidChainChinese, aidChainEnglish),
+        (takeoverChinese, takeoverEnglish),
         (complaintsChinese, complaintsEnglish),
     ]
 
