@@ -44,6 +44,8 @@ public struct Database: Sendable, Service {
     public var inbox: InboxRepository { InboxRepository(client: client) }
     public var aid: AidRecordRepository { AidRecordRepository(client: client) }
     public var takeovers: TakeoverRepository { TakeoverRepository(client: client) }
+    public var timeLimits: TimeLimits { TimeLimits(client: client) }
+    public var deadlines: CaseDeadlines { CaseDeadlines(client: client) }
     public var complaints: ComplaintRepository { ComplaintRepository(client: client) }
     public var audit: ScopedAuditLog { ScopedAuditLog(client: client) }
     public var statistics: PublicStatistics { PublicStatistics(client: client) }

@@ -50,6 +50,8 @@ public enum Action: String, Sendable, CaseIterable {
     case recordAid = "record_aid"
     /// See the takeovers of one's region and re-match their needs first (临时接管).
     case runTakeover = "run_takeover"
+    /// Set how many days each stage of a case may take in one's region (限时办理).
+    case setTimeLimits = "set_time_limits"
     /// Confirm or dispute a delivery (签收) for the household.
     case reviewReceipt = "review_receipt"
     /// Raise a complaint or flag (社会监督) about a match, offer or charity one can see.
@@ -97,7 +99,7 @@ public enum AccessPolicy {
         case .recordFeedback, .reviewReceipt: [.admin, .caseworker]
         case .raiseComplaint, .readComplaints: [.admin, .coordinator, .caseworker, .charity]
         case .handleComplaint: [.admin, .coordinator]
-        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover:
+        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover, .setTimeLimits:
             [.admin, .coordinator]
         }
     }
