@@ -4,8 +4,9 @@ import Matching
 import Store
 
 extension DashboardController {
-    /// The coordinator's overview: where needs stand, offer use, the resource-gap map, the
-    /// weekly flow and satisfaction per charity, for the coordinator's region.
+    /// The coordinator's overview: where needs stand, offer use, the resource-gap map, what is
+    /// past its time limit per township, the weekly flow and satisfaction per charity, for the
+    /// coordinator's region.
     @Sendable func overview(_ request: Request, context: Context) async throws -> Response {
         guard let session = try await session(request) else { return Self.redirect("/dashboard/sign-in") }
         guard session.principal.may(.approveMatch) else { return Self.redirect(Self.homePath(session.principal.role)) }
@@ -27,6 +28,7 @@ extension DashboardController {
         ]
         var values: [String: Any] = ["cards": cards, "weeklyChart": weeklyChart(figures, texts)]
         if let gaps = gapTable(figures, language) { values["gaps"] = gaps }
+        if let overdue = try await overdueTable(session, texts) { values["overdue"] = overdue }
         if !figures.charities.isEmpty {
             values["satisfactionChart"] = SVGChart.horizontalBars(
                 labels: figures.charities.map(\.charityName),

@@ -17,6 +17,7 @@ enum DashboardText {
         (inboxChinese, inboxEnglish),
         (aidChainChinese, aidChainEnglish),
         (takeoverChinese, takeoverEnglish),
+        (timeLimitChinese, timeLimitEnglish),
         (complaintsChinese, complaintsEnglish),
     ]
 
