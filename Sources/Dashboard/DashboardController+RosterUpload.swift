@@ -17,7 +17,8 @@ extension DashboardController {
         var hintKey: String { self == .households ? "rosterHint" : "aidFileHint" }
         var summaryKey: String { self == .households ? "rosterSummary" : "aidSummary" }
         var columns: [String] {
-            self == .households ? HouseholdRoster.Column.allCases.map(\.rawValue) : AidRoster.Column.allCases.map(\.rawValue)
+            self == .households
+                ? HouseholdRoster.Column.allCases.map(\.rawValue) : AidRoster.Column.allCases.map(\.rawValue)
         }
     }
 

@@ -146,9 +146,10 @@ struct AidChainTests {
             // The chain shows both kinds of aid and every step, newest first, in the region only.
             let timeline = try await Self.households(client).timeline(household: household, by: caseworker)
             let kinds = timeline.map(\.kind)
-            for kind in ["household.registered", "need.recorded", "match.propose", "match.approve", "match.deliver",
-                "aid.charity", "aid.government"]
-            {
+            for kind in [
+                "household.registered", "need.recorded", "match.propose", "match.approve", "match.deliver",
+                "aid.charity", "aid.government",
+            ] {
                 #expect(kinds.contains(kind), "no \(kind) in \(kinds)")
             }
             #expect(timeline.map(\.at) == timeline.map(\.at).sorted(by: >))

@@ -88,7 +88,9 @@ struct ImportTests {
             let audit = try await client.query(
                 "SELECT action, entity_type, details->>'imported' AS imported FROM audit_log ORDER BY id")
             #expect(
-                try audit.map { try $0.decode(String.self, "action") } == ["household.import", "need.import", "aid.import"])
+                try audit.map { try $0.decode(String.self, "action") } == [
+                    "household.import", "need.import", "aid.import",
+                ])
             #expect(try audit.map { try $0.decode(String.self, "imported") } == ["12", "12", "4"])
         }
     }

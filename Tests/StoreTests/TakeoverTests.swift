@@ -144,7 +144,8 @@ struct TakeoverTests {
                   JOIN households h ON h.id = n.household_id WHERE m.id = $1
                 """, [kept[0]])[0].decode(String.self, "prefix")
             let scope = try #require(RegionScope(prefix: township))
-            let coordinator = try await Self.principal(client, .coordinator, scope: scope, login: "township-coordinator")
+            let coordinator = try await Self.principal(
+                client, .coordinator, scope: scope, login: "township-coordinator")
             _ = try await CharityRepository(client: client).suspend(
                 charity: charity, by: coordinator, reason: "投诉核查期间暂停")
             let inTownship = try await SeededCounty.count(

@@ -38,7 +38,9 @@ struct TimeLimitTests {
             #expect(townships.allSatisfy { $0.hasPrefix(SeededCounty.county.scope.prefix) && $0.hasSuffix("000") })
             #expect(try await RepositoryFixtures.allAudits(client) >= 1)
 
-            await #expect(throws: StoreError.invalid(field: "days", reason: "must be a whole number of days from 1 to 365")) {
+            await #expect(
+                throws: StoreError.invalid(field: "days", reason: "must be a whole number of days from 1 to 365")
+            ) {
                 try await limits.set(.delivery, days: 0, region: nil, by: coordinator)
             }
             let township = try #require(RegionScope(prefix: String(townships.first?.prefix(9) ?? "")))
@@ -67,7 +69,8 @@ struct TimeLimitTests {
             try await client.query(
                 "UPDATE matches SET hold_expires_at = now() + interval '3 hours' WHERE id = $1", [matches[1]])
             let deadlines = CaseDeadlines(client: client)
-            let expiredBefore = try await SeededCounty.count(client, "SELECT count(*) FROM needs WHERE status = 'expired'")
+            let expiredBefore = try await SeededCounty.count(
+                client, "SELECT count(*) FROM needs WHERE status = 'expired'")
             let expired = try await deadlines.expireNeedsPastNeededBy()
             #expect(expired >= 1)
             #expect(

@@ -111,7 +111,8 @@ extension RosterImporter {
             recorded.insert(
                 AidKey(
                     household: try row.decode(Int64.self, "household_id"),
-                    category: try row.decode(Int64.self, "category_id"), givenOn: try row.decode(String.self, "given_on"),
+                    category: try row.decode(Int64.self, "category_id"),
+                    givenOn: try row.decode(String.self, "given_on"),
                     amount: try row.decode(Decimal?.self, "amount"), units: try row.decode(Int?.self, "units"),
                     program: try row.decode(String?.self, "program")))
         }

@@ -26,7 +26,8 @@ extension MatchRepository {
     /// proposal is hand-made (no run) and appears on the coordinators' review page as such.
     public func propose(
         need needID: Int64, offer offerID: Int64, units requested: Int?, by principal: Principal,
-        at now: Date = Date(), lookBackDays: Int = MatchRepository.duplicateAidLookBackDays, coolDownDays: Int = 30, idempotency: IdempotencyClaim? = nil
+        at now: Date = Date(), lookBackDays: Int = MatchRepository.duplicateAidLookBackDays, coolDownDays: Int = 30,
+        idempotency: IdempotencyClaim? = nil
     ) async throws -> MatchRecord {
         try principal.authorize(.proposeMatch)
         if let requested, requested < 1 { throw StoreError.invalid(field: "units", reason: "must be at least 1") }

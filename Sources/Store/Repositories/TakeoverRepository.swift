@@ -73,7 +73,9 @@ public struct TakeoverRepository: Sendable {
     /// claim the supply left before the region's next regular run; the proposals are
     /// reviewed like any run's (``MatchRepository/approve(match:by:reason:note:)`` holds
     /// capacity exactly as ever). A dry run previews. Audited with the run.
-    public func run(takeover id: Int64, by principal: Principal, dryRun: Bool = false) async throws
+    public func run(
+        takeover id: Int64, by principal: Principal, dryRun: Bool = false
+    ) async throws
         -> MatchingRunReport
     {
         let takeover = try await self.takeover(id: id, by: principal)
