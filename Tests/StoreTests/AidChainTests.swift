@@ -8,13 +8,6 @@ import Testing
 
 @Suite("One aid chain per household: status endings, government aid, approval's duplicate check")
 struct AidChainTests {
-    private static func caseworker(_ client: PostgresClient, scope: RegionScope?) async throws -> Principal {
-        let user = try await UserRepository(client: client).create(
-            login: "chain-caseworker-\(scope?.prefix ?? "all")", name: "Caseworker", role: .caseworker,
-            regionCode: SeededCounty.county.digits, by: .system)
-        return Principal(userID: user.id, tokenID: 0, role: .caseworker, regionScope: scope, charityID: nil)
-    }
-
     /// An open material need of a consenting household that holds 低保, with its household.
     private static func dibaoNeed(_ client: PostgresClient) async throws -> (need: Int64, household: Int64) {
         let row = try await client.query(
@@ -51,7 +44,8 @@ struct AidChainTests {
             _ = try await matches.approve(match: approved.id, by: .system)
             let kept = try await matches.insertUncheckedProposal(need: need, offer: forAnyone, units: 1, by: .system)
             let repository = try Self.households(client)
-            let caseworker = try await Self.caseworker(client, scope: RepositoryFixtures.countyScope)
+            let caseworker = try await RepositoryFixtures.principal(
+                client, .caseworker, scope: RepositoryFixtures.countyScope, login: "chain-caseworker")
             let before = try #require(try await repository.household(id: household))
 
             await #expect(
@@ -95,7 +89,8 @@ struct AidChainTests {
                 client, "SELECT count(*) FROM needs WHERE household_id = $1 AND status IN ('open', 'matched')",
                 [household])
             let repository = try Self.households(client)
-            let caseworker = try await Self.caseworker(client, scope: RepositoryFixtures.countyScope)
+            let caseworker = try await RepositoryFixtures.principal(
+                client, .caseworker, scope: RepositoryFixtures.countyScope, login: "chain-caseworker")
             let before = try #require(try await repository.household(id: household))
             let update = try await repository.update(
                 household: household, expectedVersion: before.version,
@@ -132,7 +127,8 @@ struct AidChainTests {
             let late = try await matches.insertUncheckedProposal(need: need, offer: third, units: 1, by: .system)
             let category = try await client.query("SELECT category_id FROM needs WHERE id = $1", [need])[0]
                 .decode(Int64.self, "category_id")
-            let caseworker = try await Self.caseworker(client, scope: RepositoryFixtures.countyScope)
+            let caseworker = try await RepositoryFixtures.principal(
+                client, .caseworker, scope: RepositoryFixtures.countyScope, login: "chain-caseworker")
             let today = try await client.query("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS d")[0]
                 .decode(String.self, "d")
             let aid = try await AidRecordRepository(client: client).recordGovernmentAid(
@@ -156,7 +152,8 @@ struct AidChainTests {
             #expect(timeline.first { $0.kind == "aid.government" }?.aidID == aid.id)
             #expect(timeline.first { $0.kind == "aid.charity" }?.matchID == delivered.id)
             #expect(timeline.first { $0.kind == "match.deliver" }?.charityName != nil)
-            let far = try await Self.caseworker(client, scope: RepositoryFixtures.elsewhere)
+            let far = try await RepositoryFixtures.principal(
+                client, .caseworker, scope: RepositoryFixtures.elsewhere, login: "far-caseworker")
             await #expect(throws: StoreError.notFound(entity: .household, id: String(household))) {
                 _ = try await Self.households(client).timeline(household: household, by: far)
             }
@@ -179,7 +176,8 @@ struct AidChainTests {
 
                 """
             let importer = RosterImporter(client: client, logger: TestDatabase.logger)
-            let caseworker = try await Self.caseworker(client, scope: RepositoryFixtures.countyScope)
+            let caseworker = try await RepositoryFixtures.principal(
+                client, .caseworker, scope: RepositoryFixtures.countyScope, login: "chain-caseworker")
             let before = try await SeededCounty.count(client, "SELECT count(*) FROM aid_records")
             let options = { (mode: ImportMode, principal: Principal) in
                 RosterImporter.Options(mode: mode, scope: principal.regionLimit, actor: principal.actor)
@@ -204,7 +202,8 @@ struct AidChainTests {
             #expect(
                 again.problems.contains { $0.line == 3 && $0.reason == "the same aid on this day is already recorded" })
 
-            let far = try await Self.caseworker(client, scope: RepositoryFixtures.elsewhere)
+            let far = try await RepositoryFixtures.principal(
+                client, .caseworker, scope: RepositoryFixtures.elsewhere, login: "far-caseworker")
             let elsewhere = try await importer.importAid(
                 reading: RosterImporter.once(Array(file.utf8)), options: options(.partial, far))
             #expect(elsewhere.imported == 0)

@@ -54,4 +54,15 @@ enum RepositoryFixtures {
             consentGivenAt: consent ? "2026-01-05" : nil, consentScope: consent ? "需求信息共享" : nil,
             memberBirthDates: ["1980-01-01"])
     }
+
+    /// A new account of `role` in the seeded county (an administrator has none) acting over
+    /// `scope`, as the Store sees it.
+    static func principal(
+        _ client: PostgresClient, _ role: UserRole, scope: RegionScope?, login: String
+    ) async throws -> Principal {
+        let user = try await UserRepository(client: client).create(
+            login: login, name: "Person", role: role,
+            regionCode: role == .admin ? nil : SeededCounty.county.digits, by: .system)
+        return Principal(userID: user.id, tokenID: 0, role: role, regionScope: scope, charityID: nil)
+    }
 }

@@ -8,15 +8,6 @@ import Testing
 
 @Suite("临时接管: a failing provider's matches are released once and re-matched first")
 struct TakeoverTests {
-    private static func principal(
-        _ client: PostgresClient, _ role: UserRole, scope: RegionScope?, login: String
-    ) async throws -> Principal {
-        let user = try await UserRepository(client: client).create(
-            login: login, name: "Person", role: role,
-            regionCode: role == .admin ? nil : SeededCounty.county.digits, by: .system)
-        return Principal(userID: user.id, tokenID: 0, role: role, regionScope: scope, charityID: nil)
-    }
-
     /// `count` approved one-unit matches on a fresh offer of the first active charity.
     private static func approvedMatches(
         _ count: Int, _ client: PostgresClient
@@ -89,7 +80,7 @@ struct TakeoverTests {
                 """, [charity])[0].decode(Int64.self, "id")
             _ = try await CharityRepository(client: client).ban(
                 charity: charity, until: nil, by: .system, reason: "停止服务")
-            let coordinator = try await Self.principal(
+            let coordinator = try await RepositoryFixtures.principal(
                 client, .coordinator, scope: RepositoryFixtures.countyScope, login: "takeover-coordinator")
             let takeovers = TakeoverRepository(client: client)
             let listed = try await takeovers.takeovers(by: coordinator)
@@ -116,7 +107,7 @@ struct TakeoverTests {
             #expect(try await takeovers.takeover(id: takeover.id, by: coordinator).runID == runID)
             #expect(try await takeovers.takeover(id: takeover.id, by: coordinator).rematchedNeeds >= 1)
 
-            let far = try await Self.principal(
+            let far = try await RepositoryFixtures.principal(
                 client, .coordinator, scope: RepositoryFixtures.elsewhere, login: "far-coordinator")
             #expect(try await takeovers.takeovers(by: far).isEmpty)
             await #expect(throws: StoreError.notFound(entity: .takeover, id: String(takeover.id))) {
@@ -144,7 +135,7 @@ struct TakeoverTests {
                   JOIN households h ON h.id = n.household_id WHERE m.id = $1
                 """, [kept[0]])[0].decode(String.self, "prefix")
             let scope = try #require(RegionScope(prefix: township))
-            let coordinator = try await Self.principal(
+            let coordinator = try await RepositoryFixtures.principal(
                 client, .coordinator, scope: scope, login: "township-coordinator")
             _ = try await CharityRepository(client: client).suspend(
                 charity: charity, by: coordinator, reason: "投诉核查期间暂停")

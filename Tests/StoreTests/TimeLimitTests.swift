@@ -8,22 +8,13 @@ import Testing
 
 @Suite("限时办理: limits per stage and region, overdue counts, expiring needs, hold reminders")
 struct TimeLimitTests {
-    private static func principal(
-        _ client: PostgresClient, _ role: UserRole, scope: RegionScope?, login: String
-    ) async throws -> Principal {
-        let user = try await UserRepository(client: client).create(
-            login: login, name: "Person", role: role,
-            regionCode: role == .admin ? nil : SeededCounty.county.digits, by: .system)
-        return Principal(userID: user.id, tokenID: 0, role: role, regionScope: scope, charityID: nil)
-    }
-
     @Test func theNearestRegionsLimitAppliesAndOverdueIsCountedPerTownship() async throws {
         try await SeededCounty.with("time-limits") { _, client in
             let (_, matches) = try await SeededCounty.offerWithProposals(capacity: 4, count: 4, client: client)
             try await client.query(
                 "UPDATE matches SET created_at = now() - interval '2 days' WHERE id = ANY($1::bigint[])",
                 [matches.map { Int($0) }])
-            let coordinator = try await Self.principal(
+            let coordinator = try await RepositoryFixtures.principal(
                 client, .coordinator, scope: RepositoryFixtures.countyScope, login: "limits-coordinator")
             let limits = TimeLimits(client: client)
             #expect(try await limits.limits(by: coordinator)[.decision] == 3)
@@ -44,13 +35,14 @@ struct TimeLimitTests {
                 try await limits.set(.delivery, days: 0, region: nil, by: coordinator)
             }
             let township = try #require(RegionScope(prefix: String(townships.first?.prefix(9) ?? "")))
-            let local = try await Self.principal(client, .coordinator, scope: township, login: "township-coordinator")
+            let local = try await RepositoryFixtures.principal(
+                client, .coordinator, scope: township, login: "township-coordinator")
             await #expect(
                 throws: StoreError.forbidden(role: "coordinator", action: .setTimeLimits, scope: township.prefix)
             ) {
                 try await limits.set(.delivery, days: 5, region: RepositoryFixtures.countyScope, by: local)
             }
-            let caseworker = try await Self.principal(
+            let caseworker = try await RepositoryFixtures.principal(
                 client, .caseworker, scope: RepositoryFixtures.countyScope, login: "limits-caseworker")
             await #expect(throws: StoreError.forbidden(role: "caseworker", action: .setTimeLimits, scope: nil)) {
                 try await limits.set(.delivery, days: 5, region: nil, by: caseworker)
