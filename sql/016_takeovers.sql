@@ -11,7 +11,7 @@ CREATE TABLE takeovers (
                    CHECK (region_prefix ~ '^([0-9]{2}|[0-9]{4}|[0-9]{6}|[0-9]{9}|[0-9]{12})?$'),
     offer_id       bigint REFERENCES offers (id) ON DELETE RESTRICT,
     started_by     bigint REFERENCES users (id) ON DELETE RESTRICT,
-    started_at     timestamptz NOT NULL DEFAULT now(),
+    started_at     timestamptz NOT NULL DEFAULT now() CHECK (isfinite(started_at)),
     run_id         bigint REFERENCES match_runs (id) ON DELETE RESTRICT,
     CONSTRAINT takeovers_offer_when_closed CHECK ((cause = 'offer_closed') = (offer_id IS NOT NULL))
 );

@@ -6,7 +6,7 @@ CREATE TABLE stage_limits (
     stage          text NOT NULL CHECK (stage IN ('first_proposal', 'decision', 'acceptance', 'delivery')),
     days           integer NOT NULL CHECK (days BETWEEN 1 AND 365),
     set_by         bigint REFERENCES users (id) ON DELETE RESTRICT,
-    set_at         timestamptz NOT NULL DEFAULT now(),
+    set_at         timestamptz NOT NULL DEFAULT now() CHECK (isfinite(set_at)),
     PRIMARY KEY (region_prefix, stage)
 );
 COMMENT ON TABLE stage_limits IS
@@ -23,4 +23,4 @@ CREATE FUNCTION stage_limit_days(region text, stage text) RETURNS integer
 $$;
 
 -- A reminder goes to the charity once per hold, a day before it lapses.
-ALTER TABLE matches ADD COLUMN hold_reminded_at timestamptz;
+ALTER TABLE matches ADD COLUMN hold_reminded_at timestamptz CHECK (isfinite(hold_reminded_at));

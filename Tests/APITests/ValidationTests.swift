@@ -46,6 +46,13 @@ struct ValidationTests {
             "patch /v1/households/{id}": Write(
                 caller: .caseworker, path: "/v1/households/\(targets.nearHousehold)", body: ["members": "2"],
                 needsIfMatch: true),
+            "post /v1/households/{id}/aid": Write(
+                caller: .caseworker, path: "/v1/households/\(targets.nearHousehold)/aid",
+                body: ["category_id": "1", "units": "1", "given_on": q("2026-11-01")]),
+            "put /v1/time-limits/{stage}": Write(
+                caller: .coordinator, path: "/v1/time-limits/decision", body: ["days": "3"]),
+            "post /v1/takeovers/{id}/run": Write(
+                caller: .coordinator, path: "/v1/takeovers/1/run", body: ["dry_run": "true"]),
             "post /v1/households/{id}/consent": Write(
                 caller: .caseworker, path: "/v1/households/\(targets.nearHousehold)/consent", body: ["scope": q("s")]),
             "post /v1/needs": Write(caller: .caseworker, path: "/v1/needs", body: need),

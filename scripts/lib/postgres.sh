@@ -227,7 +227,7 @@ cm_pg_start() {
   shift 6
   local opts
   opts="-k $(cm_sq "$sock") -p $port -c $(cm_sq "listen_addresses=$listen")"
-  opts+=" -c max_connections=200 -c shared_buffers=128MB"
+  opts+=" -c max_connections=400 -c shared_buffers=128MB"
   for kv in "$@"; do opts+=" -c $(cm_sq "$kv")"; done
   if ! cm_as_pg "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 120 -o "$opts" start >/dev/null 2>&1; then
     cm_note "PostgreSQL failed to start; last lines of $log:"
