@@ -10,6 +10,8 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case apiToken = "api_token"
     case aidRecord = "aid_record"
     case inboxMessage = "inbox_message"
+    /// A 转介: a household sent to another office or a need referred to a charity.
+    case transfer
 
     /// The kind in an English sentence ("match run").
     public var word: String {

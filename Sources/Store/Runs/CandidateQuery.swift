@@ -23,7 +23,8 @@ enum CandidateQuery {
                set_config('charity_match.cool_down_days', $8, true)
         """
 
-    /// Open needs of consenting households in scope that still lack units.
+    /// Open needs of consenting households in scope that still lack units, except those a
+    /// charity has taken on by an accepted referral (转介).
     static let needs = """
         CREATE TEMP TABLE run_needs ON COMMIT DROP AS
         SELECT n.id AS need_id, n.household_id, n.category_id, c.parent_id,
@@ -51,6 +52,8 @@ enum CandidateQuery {
            AND h.consent_given_at <= (SELECT current_setting('charity_match.now')::timestamptz)
            AND (h.consent_withdrawn_at IS NULL OR h.consent_withdrawn_at > (SELECT current_setting('charity_match.now')::timestamptz))
            AND n.quantity - n.fulfilled_quantity - coalesce(live.units, 0) > 0
+           AND NOT EXISTS (SELECT 1 FROM case_transfers t
+                            WHERE t.need_id = n.id AND t.kind = 'referral' AND t.status = 'accepted')
         """
 
     /// Open offers of active charities, inside their window, with units not yet reserved or
