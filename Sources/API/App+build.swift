@@ -32,6 +32,7 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
     WeightPolicyController(services: services).addRoutes(to: v1)
     TransferController(services: services, logger: logger).addRoutes(to: v1)
     InboxController(services: services).addRoutes(to: v1)
+    CaseTransferController(services: services).addRoutes(to: v1)
     replayer.set(router.buildResponder())
     return router
 }
