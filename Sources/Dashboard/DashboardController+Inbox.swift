@@ -13,6 +13,7 @@ extension DashboardController {
             "need": ("/dashboard/needs/", .readNeeds),
             "household": ("/dashboard/households/", .readHouseholds),
             "offer": ("/dashboard/offers/", .postOffer),
+            "transfer": ("/dashboard/transfers#transfer-", .readTransfers),
         ]
     }
 

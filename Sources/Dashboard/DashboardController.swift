@@ -79,6 +79,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addRegionOfferRoutes(to: group)
         addLedgerRoutes(to: group)
         addInboxRoutes(to: group)
+        addTransferRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -213,6 +214,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/needs", "needs", .readNeeds),
             ("/dashboard/needs/new", "newNeed", .recordNeed),
             ("/dashboard/matches", "myMatches", .acceptMatch),
+            ("/dashboard/transfers", "transfers", .decideTransfer),
             ("/dashboard/offers", "offers", .postOffer),
             ("/dashboard/review", "review", .approveMatch),
             ("/dashboard/runs", "runs", .approveMatch),

@@ -16,6 +16,7 @@ enum DashboardText {
         (adminChinese, adminEnglish),
         (inboxChinese, inboxEnglish),
         (aidChainChinese, aidChainEnglish),
+        (transfersChinese, transfersEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(
