@@ -98,7 +98,8 @@ extension DashboardController {
         guard let posted = try await form(request, session) else { return try refusedForm(request, session) }
         guard let id = Self.pathID(context) else { return notFound(request, session) }
         do {
-            _ = try await store.transfers.decide(decision, transfer: id, reason: posted["reason"], by: session.principal)
+            _ = try await store.transfers.decide(
+                decision, transfer: id, reason: posted["reason"], by: session.principal)
             return Self.redirect("/dashboard/transfers", notice: "transfer." + decision.rawValue, "#\(id)")
         } catch StoreError.notFound {
             return notFound(request, session)
@@ -134,7 +135,9 @@ extension DashboardController {
                 let township = townships[String(village.code.prefix(9)) + "000"].map { $0 + " · " } ?? ""
                 return ["value": village.code, "label": township + village.name]
             },
-            "openNeeds": open.map { ["value": String($0.id), "label": "#\($0.id) " + categoryName($0.categoryID, language)] },
+            "openNeeds": open.map {
+                ["value": String($0.id), "label": "#\($0.id) " + categoryName($0.categoryID, language)]
+            },
             "hasOpenNeeds": !open.isEmpty,
             "charities": charities.map { ["value": String($0.id), "label": $0.name] },
         ]

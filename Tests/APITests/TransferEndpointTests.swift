@@ -11,7 +11,8 @@ struct TransferEndpointTests {
             try await fixture.test { api in
                 let township = try await fixture.scalar(
                     String.self,
-                    "SELECT r.scope_prefix FROM users u JOIN regions r ON r.code = u.region_code WHERE u.login = 'caseworker'")
+                    "SELECT r.scope_prefix FROM users u JOIN regions r ON r.code = u.region_code WHERE u.login = 'caseworker'"
+                )
                 let household = try await fixture.scalar(
                     Int64.self,
                     """
@@ -38,7 +39,8 @@ struct TransferEndpointTests {
                     .post, "/v1/transfers", as: .caseworker, json: #"{"kind":"moved","reason":"x"}"#)
                 #expect(badKind.status == .unprocessableContent)
                 #expect(try await api.call(.post, "/v1/transfers", as: .coordinator, json: body).status == .forbidden)
-                #expect(try await api.call(.post, "/v1/transfers", as: .otherCaseworker, json: body).status == .notFound)
+                #expect(
+                    try await api.call(.post, "/v1/transfers", as: .otherCaseworker, json: body).status == .notFound)
 
                 let sent = try await api.call(.post, "/v1/transfers", as: .caseworker, json: body)
                 #expect(sent.status == .created)
@@ -51,9 +53,11 @@ struct TransferEndpointTests {
                 let incoming = try await api.call(.get, "/v1/transfers?direction=incoming", as: .otherCaseworker)
                 #expect(incoming["items"]?.arrayValue?.map { $0["id"] } == [.integer(id)])
                 #expect(incoming["items"]?.arrayValue?.first?["case_number"] != nil)
-                let outgoing = try await api.call(.get, "/v1/transfers?direction=outgoing&status=pending", as: .caseworker)
+                let outgoing = try await api.call(
+                    .get, "/v1/transfers?direction=outgoing&status=pending", as: .caseworker)
                 #expect(outgoing["total"] == .integer(1))
-                #expect(try await api.call(.get, "/v1/transfers?direction=sideways", as: .caseworker).status == .badRequest)
+                #expect(
+                    try await api.call(.get, "/v1/transfers?direction=sideways", as: .caseworker).status == .badRequest)
                 #expect(try await api.call(.get, "/v1/transfers/\(id)", as: .charity).status == .notFound)
 
                 let noWhy = try await api.call(.post, "/v1/transfers/\(id)/return", as: .otherCaseworker, json: "{}")
@@ -79,7 +83,8 @@ struct TransferEndpointTests {
                 // A referral: the charity takes the need on and then sees how to reach the household.
                 let referral = try await api.call(
                     .post, "/v1/transfers", as: .otherCaseworker,
-                    json: #"{"kind":"referral","need_id":\#(need),"to_charity_id":\#(fixture.charity),"reason":"上门照料"}"#)
+                    json: #"{"kind":"referral","need_id":\#(need),"to_charity_id":\#(fixture.charity),"reason":"上门照料"}"#
+                )
                 #expect(referral.status == .created)
                 let seen = try await api.call(.get, "/v1/transfers/\(referral.id ?? 0)", as: .charity)
                 #expect(seen.status == .ok && seen["case_number"] == nil && seen["contact"] == nil)

@@ -31,7 +31,9 @@ struct TransferTests {
             charityID: charity)
     }
 
-    private static func setting(_ client: PostgresClient, need chosen: Int64? = nil, skip: Int = 0) async throws
+    private static func setting(
+        _ client: PostgresClient, need chosen: Int64? = nil, skip: Int = 0
+    ) async throws
         -> Setting
     {
         let row = try await client.query(
@@ -100,7 +102,10 @@ struct TransferTests {
             #expect(inbox.items.contains { $0.kind == "transfer.sent" && $0.entityID == String(sent.id) })
 
             // Only the receiver accepts.
-            await #expect(throws: StoreError.forbidden(role: "caseworker", action: .decideTransfer, scope: String(origin.prefix(9)))) {
+            await #expect(
+                throws: StoreError.forbidden(
+                    role: "caseworker", action: .decideTransfer, scope: String(origin.prefix(9)))
+            ) {
                 _ = try await transfers.decide(.accept, transfer: sent.id, by: s.sender)
             }
             let accepted = try await transfers.decide(.accept, transfer: sent.id, by: s.receiver)
@@ -116,7 +121,9 @@ struct TransferTests {
             #expect(before.allSatisfy(after.contains))
             #expect(after.contains { $0.kind == "transfer.send" && $0.reason == "迁居" })
             #expect(after.contains { $0.kind == "transfer.accept" })
-            #expect(try await SeededCounty.count(client, "SELECT count(*) FROM needs WHERE id = $1 AND status = 'open'", [s.need]) == 1)
+            #expect(
+                try await SeededCounty.count(
+                    client, "SELECT count(*) FROM needs WHERE id = $1 AND status = 'open'", [s.need]) == 1)
             #expect(try await RepositoryFixtures.audits(client, "transfer.accept", sent.id) == 1)
             let back = try await InboxRepository(client: client).messages(for: s.sender)
             #expect(back.items.contains { $0.kind == "transfer.accepted" && $0.entityID == String(sent.id) })
@@ -153,7 +160,10 @@ struct TransferTests {
 
             // Sent again, then withdrawn by the sender: the receiver can no longer accept it.
             let again = try await transfers.send(request, by: s.sender)
-            await #expect(throws: StoreError.forbidden(role: "caseworker", action: .withdrawTransfer, scope: s.receiver.regionScope?.prefix)) {
+            await #expect(
+                throws: StoreError.forbidden(
+                    role: "caseworker", action: .withdrawTransfer, scope: s.receiver.regionScope?.prefix)
+            ) {
                 _ = try await transfers.decide(.withdraw, transfer: again.id, by: s.receiver)
             }
             #expect(try await transfers.decide(.withdraw, transfer: again.id, by: s.sender).status == .withdrawn)
@@ -252,7 +262,9 @@ struct TransferTests {
             #expect(ranked.ranked.isEmpty)
             #expect(ranked.ineligible.allSatisfy { $0.reasons.contains { $0.code == "need_referred" } })
             // The household stays where it was, and may be sent on again.
-            #expect(try await SeededCounty.count(client, "SELECT count(*) FROM case_transfers WHERE status = 'pending'") == 0)
+            #expect(
+                try await SeededCounty.count(client, "SELECT count(*) FROM case_transfers WHERE status = 'pending'")
+                    == 0)
         }
     }
 
@@ -281,7 +293,9 @@ struct TransferTests {
             }
             var township = request
             township.toRegion = String(s.village.prefix(9)) + "000"
-            await #expect(throws: StoreError.invalid(field: "to_region", reason: "must be the 12-digit code of a village")) {
+            await #expect(
+                throws: StoreError.invalid(field: "to_region", reason: "must be the 12-digit code of a village")
+            ) {
                 _ = try await transfers.send(township, by: s.sender)
             }
             var blank = request

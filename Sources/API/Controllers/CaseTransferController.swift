@@ -116,7 +116,8 @@ struct CaseTransferController {
         let query = request.query
         let page = try await services.store.transfers.transfers(
             by: principal, direction: try query.code("direction", as: TransferDirection.self),
-            status: try query.code("status", as: TransferStatus.self), page: try query.integer("page", in: 1...1_000_000) ?? 1,
+            status: try query.code("status", as: TransferStatus.self),
+            page: try query.integer("page", in: 1...1_000_000) ?? 1,
             pageSize: try query.integer("limit", in: 1...200) ?? 50)
         return try JSONResponse.make(
             TransferPageResource(

@@ -176,7 +176,9 @@ public struct CaseTransferRepository: Sendable {
             }
             return .village(household: household, code: code.digits)
         case .referral:
-            guard let need = request.needID else { throw .invalid(field: "need_id", reason: "is required for a referral") }
+            guard let need = request.needID else {
+                throw .invalid(field: "need_id", reason: "is required for a referral")
+            }
             guard let charity = request.toCharityID else {
                 throw .invalid(field: "to_charity_id", reason: "is required for a referral")
             }
@@ -184,7 +186,8 @@ public struct CaseTransferRepository: Sendable {
         }
     }
 
-    private static func checkVillage(_ village: String, from current: String, on connection: PostgresConnection) throws {
+    private static func checkVillage(_ village: String, from current: String, on connection: PostgresConnection) throws
+    {
         guard try !connection.query("SELECT 1 FROM regions WHERE code = $1 AND level = 5", [village]).isEmpty else {
             throw StoreError.invalid(field: "to_region", reason: "is not a village on file")
         }
@@ -207,7 +210,9 @@ public struct CaseTransferRepository: Sendable {
             throw StoreError.notFound(entity: .charity, id: String(charity))
         }
         let standing = try row.decode(String.self, "status")
-        guard standing == "active" else { throw StoreError.conflict(.notActive(.charity, id: charity, status: standing)) }
+        guard standing == "active" else {
+            throw StoreError.conflict(.notActive(.charity, id: charity, status: standing))
+        }
     }
 }
 
