@@ -4,7 +4,6 @@ open needs and its history, out of the sender's reach. A second transfer is retu
 reason, and that household stays where it was. Pages fit at 1366 px in Chinese and 820 px in
 English."""
 
-from caseworker_support import api
 from conftest import expect_status
 
 
@@ -105,19 +104,31 @@ def test_the_transfer_pages_fit_in_both_languages(person, app):
         page = person("caseworker", width=width, lang=lang)
         page.goto(f"{app.url}/dashboard/households/{household}/timeline")
         assert words in page.locator("#send-transfer h2").inner_text()
-        assert page.locator("#send-referral select[name=charity] option").count() > 1
+        assert page.locator("#send-referral form.referral").first.locator("select[name=charity] option").count() > 1
         page.click("header nav a[href='/dashboard/transfers']")
         assert page.locator("#incoming h2").count() == 1 and page.locator("#outgoing h2").count() == 1
 
 
 def test_a_charity_takes_a_referred_need_on(person, app):
-    need = app.value(
-        """SELECT min(n.id) FROM needs n JOIN households h ON h.id = n.household_id
+    need, household = app.sql(
+        """SELECT n.id, h.id FROM needs n JOIN households h ON h.id = n.household_id
             WHERE n.status = 'open' AND left(h.region_code, 9) = left(%s, 9)
               AND h.consent_given_at IS NOT NULL AND h.consent_withdrawn_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM case_transfers t WHERE t.household_id = h.id)""", app.township)
-    referral = api(app, "POST", "/v1/transfers", app.token("caseworker"), {
-        "kind": "referral", "need_id": int(need), "to_charity_id": int(app.charity_id), "reason": "需要上门照料"})["id"]
+              AND NOT EXISTS (SELECT 1 FROM case_transfers t WHERE t.household_id = h.id)
+            ORDER BY n.id LIMIT 1""", app.township)[0]
+    charity = app.value("SELECT name FROM charities WHERE id = %s", app.charity_id)
+    caseworker = person("caseworker")
+    caseworker.goto(f"{app.url}/dashboard/households/{household}/timeline")
+    form = caseworker.locator(f"#refer-need-{need}")
+    form.locator("select[name=charity]").select_option(label=charity)
+    form.locator("input[name=reason]").fill("需要上门照料")
+    form.locator("button[type=submit]").click()
+    caseworker.wait_for_url(f"**/dashboard/households/{household}/timeline")
+    assert "已转出" in caseworker.locator("[role=status]").inner_text()
+    referral = app.value(
+        "SELECT id FROM case_transfers WHERE need_id = %s AND kind = 'referral' AND status = 'pending'", need)
+    assert app.value("SELECT to_charity_id FROM case_transfers WHERE id = %s", referral) == app.charity_id
+
     page = person("charity", width=820, lang="en")
     page.click("header nav a[href='/dashboard/transfers']")
     row = page.locator(f"#incoming #transfer-{referral}")
