@@ -35,6 +35,7 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
     ComplaintController(services: services).addRoutes(to: v1)
     TakeoverController(services: services).addRoutes(to: v1)
     TimeLimitController(services: services).addRoutes(to: v1)
+    CaseTransferController(services: services).addRoutes(to: v1)
     replayer.set(router.buildResponder())
     return router
 }

@@ -71,6 +71,9 @@ extension DashboardController {
                     "importHref": "/dashboard/aid/import",
                 ] as [String: Any]
         }
+        if session.principal.may(.sendTransfer) {
+            values["transferForms"] = try await transferForms(household, language)
+        }
         return render(
             "household-timeline", values, title: (texts["aidChain"] ?? "") + " " + household.caseNumber, request,
             session, status: status)
@@ -97,6 +100,10 @@ extension DashboardController {
             }
         case "aid.government": if let program = event.detail { facts.append(program) }
         case "feedback": if let score = event.detail { facts.append("\(score)/5") }
+        case "transfer.send", "transfer.accept", "transfer.return", "transfer.withdraw":
+            let parts = (event.detail ?? "").split(separator: ":", maxSplits: 1).map(String.init)
+            if let kind = parts.first { facts.append(texts["transferKind." + kind] ?? kind) }
+            if parts.count > 1, event.charityName == nil { facts.append(parts[1]) }
         default: break
         }
         var row: [String: Any] = [

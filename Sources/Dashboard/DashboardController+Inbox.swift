@@ -15,6 +15,7 @@ extension DashboardController {
             "offer": ("/dashboard/offers/", .postOffer),
             "complaint": ("/dashboard/complaints#complaint-", .readComplaints),
             "takeover": ("/dashboard/takeovers#takeover-", .runTakeover),
+            "transfer": ("/dashboard/transfers#transfer-", .readTransfers),
         ]
     }
 

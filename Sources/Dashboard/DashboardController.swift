@@ -83,6 +83,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addComplaintRoutes(to: group)
         addTakeoverRoutes(to: group)
         addTimeLimitRoutes(to: group)
+        addTransferRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {
@@ -217,6 +218,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
             ("/dashboard/needs", "needs", .readNeeds),
             ("/dashboard/needs/new", "newNeed", .recordNeed),
             ("/dashboard/matches", "myMatches", .acceptMatch),
+            ("/dashboard/transfers", "transfers", .decideTransfer),
             ("/dashboard/offers", "offers", .postOffer),
             ("/dashboard/review", "review", .approveMatch),
             ("/dashboard/runs", "runs", .approveMatch),

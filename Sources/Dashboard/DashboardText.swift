@@ -19,6 +19,7 @@ enum DashboardText {
         (takeoverChinese, takeoverEnglish),
         (timeLimitChinese, timeLimitEnglish),
         (complaintsChinese, complaintsEnglish),
+        (transfersChinese, transfersEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(

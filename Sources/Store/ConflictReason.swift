@@ -24,6 +24,8 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
     case feedbackRecorded(match: Int64)
     /// The delivery's receipt was already confirmed or disputed.
     case receiptReviewed(match: Int64)
+    /// The household already has a pending transfer or referral: it is never in two places at once.
+    case transferPending(household: Int64, transfer: Int64)
     /// A proposal was made by hand on a pair the run chose while it was computing.
     case proposedMeanwhile
     /// Another writer changed what this one read; trying again works.
@@ -54,6 +56,7 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
         case .duplicateAid: "duplicate_aid"
         case .feedbackRecorded: "feedback_recorded"
         case .receiptReviewed: "receipt_reviewed"
+        case .transferPending: "transfer_pending"
         case .proposedMeanwhile: "proposed_meanwhile"
         case .changedMeanwhile: "changed_meanwhile"
         case .notReady: "not_ready"
@@ -76,6 +79,7 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
         case .charityNotInGoodStanding(let charity): ["charity": String(charity)]
         case .duplicateAid(let need, let aid): ["need": String(need), "id": String(aid)]
         case .feedbackRecorded(let match), .receiptReviewed(let match): ["match": String(match)]
+        case .transferPending(let household, let transfer): ["household": String(household), "id": String(transfer)]
         case .proposedMeanwhile, .changedMeanwhile, .notReady, .inconsistent: [:]
         }
     }
@@ -103,6 +107,8 @@ public enum ConflictReason: Sendable, Equatable, CustomStringConvertible {
             "the household of need \(need) already received aid of this kind (aid record \(aid)); one aid per need"
         case .feedbackRecorded(let match): "match \(match) already has feedback"
         case .receiptReviewed(let match): "the delivery of match \(match) was already confirmed or disputed"
+        case .transferPending(let household, let transfer):
+            "household \(household) already has transfer \(transfer) pending; it is decided or withdrawn first"
         case .proposedMeanwhile: "a match was proposed by hand on a pair this run chose; run the matching again"
         case .changedMeanwhile(let what), .notReady(let what), .inconsistent(let what): what
         }

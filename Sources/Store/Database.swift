@@ -42,6 +42,7 @@ public struct Database: Sendable, Service {
     public var figures: DashboardFigures { DashboardFigures(client: client) }
     public var sessions: DashboardSessions { DashboardSessions(client: client) }
     public var inbox: InboxRepository { InboxRepository(client: client) }
+    public var transfers: CaseTransferRepository { CaseTransferRepository(client: client, sealer: sealer) }
     public var aid: AidRecordRepository { AidRecordRepository(client: client) }
     public var takeovers: TakeoverRepository { TakeoverRepository(client: client) }
     public var timeLimits: TimeLimits { TimeLimits(client: client) }

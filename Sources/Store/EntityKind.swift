@@ -12,6 +12,8 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case inboxMessage = "inbox_message"
     case takeover
     case complaint
+    /// A 转介: a household sent to another office or a need referred to a charity.
+    case transfer
 
     /// The kind in an English sentence ("match run").
     public var word: String {

@@ -15,7 +15,7 @@ import Testing
 @Suite("Authorization matrix")
 struct AuthorizationMatrixTests {
     /// What a route acts on.
-    enum Kind: String { case charity, offer, household, need, run, match }
+    enum Kind: String { case charity, offer, household, need, run, match, transfer }
 
     /// The objects of one kind the matrix uses, and who reaches each.
     struct Target {
@@ -23,6 +23,9 @@ struct AuthorizationMatrixTests {
         var id: Int64
         /// Callers that reach it (admin always does).
         var reachedBy: Set<Caller>
+        /// Per last path segment (`accept`): the callers among ``reachedBy`` who may take that
+        /// step; the others see the object and are refused (403). Absent: all who reach it.
+        var powers: [String: Set<Caller>] = [:]
     }
 
     static let nonexistent: Int64 = 987_654_321
@@ -75,6 +78,10 @@ struct AuthorizationMatrixTests {
         // ComplaintTests and ComplaintEndpointTests hold it.
         "GET /v1/complaints/{id}": [.admin, .coordinator, .caseworker, .charity],
         "POST /v1/complaints/{id}/resolve": [.admin, .coordinator],
+        "GET /v1/transfers/{id}": [.admin, .coordinator, .caseworker, .charity],
+        "POST /v1/transfers/{id}/accept": [.admin, .caseworker, .charity],
+        "POST /v1/transfers/{id}/return": [.admin, .caseworker, .charity],
+        "POST /v1/transfers/{id}/withdraw": [.admin, .caseworker],
     ]
 
     /// Sanctions a coordinator takes only on charities at work in their region: one of
@@ -98,6 +105,7 @@ struct AuthorizationMatrixTests {
         let prefixes: [(String, Kind)] = [
             ("/v1/charities/", .charity), ("/v1/offers/", .offer), ("/v1/households/", .household),
             ("/v1/needs/", .need), ("/v1/match-runs/", .run), ("/v1/matches/", .match),
+            ("/v1/transfers/", .transfer),
         ]
         return prefixes.first { path.hasPrefix($0.0) }?.1
     }
@@ -127,9 +135,11 @@ struct AuthorizationMatrixTests {
                             }
                             let response = try await send(api, method, path, as: caller)
                             cells += 1
+                            let step = String(route.split(separator: "/").last ?? "")
+                            let mayAct = caller == .admin || target.powers[step].map { $0.contains(caller) } ?? true
                             let verdict = Self.judge(
                                 response.status, caller: caller, allowed: allowed, reaches: reaches,
-                                exists: target.id != Self.nonexistent)
+                                exists: target.id != Self.nonexistent, mayAct: mayAct)
                             if let verdict {
                                 leaks.append("\(route) as \(caller.rawValue) on \(target.label): \(verdict)")
                             }
@@ -158,7 +168,8 @@ struct AuthorizationMatrixTests {
 
     /// Nil when `status` is right for the cell, else what is wrong with it.
     static func judge(
-        _ status: HTTPResponse.Status, caller: Caller, allowed: Set<UserRole>, reaches: Set<Caller>, exists: Bool
+        _ status: HTTPResponse.Status, caller: Caller, allowed: Set<UserRole>, reaches: Set<Caller>, exists: Bool,
+        mayAct: Bool = true
     ) -> String? {
         guard let role = role(of: caller) else {
             return status == .unauthorized ? nil : "expected 401, got \(status.code)"
@@ -169,6 +180,7 @@ struct AuthorizationMatrixTests {
         guard exists, caller == .admin || reaches.contains(caller) else {
             return status == .notFound ? nil : "expected 404, got \(status.code)"
         }
+        guard mayAct else { return status == .forbidden ? nil : "expected 403, got \(status.code)" }
         let refused: Set<Int> = [401, 403, 404]
         if refused.contains(status.code) || status.code >= 500 { return "expected an answer, got \(status.code)" }
         return nil

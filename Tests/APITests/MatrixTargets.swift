@@ -14,6 +14,7 @@ struct MatrixTargets: Sendable {
     var needs: [AuthorizationMatrixTests.Target]
     var runs: [AuthorizationMatrixTests.Target]
     var matches: [AuthorizationMatrixTests.Target]
+    var transfers: [AuthorizationMatrixTests.Target]
 
     /// The near objects: the caseworker's household and need, and a match of it on the
     /// charity's offer.
@@ -30,6 +31,7 @@ struct MatrixTargets: Sendable {
         case .need: needs
         case .run: runs
         case .match: matches
+        case .transfer: transfers
         }
     }
 
@@ -87,6 +89,8 @@ struct MatrixTargets: Sendable {
         }
         let nearRun = try await run(township)
         let farRun = try await run("320509000000")
+        let transfers = try await Self.transfers(
+            fixture, township: township, busy: [near.household, nearToo.household, distant.household])
         return MatrixTargets(
             charities: [
                 Target(label: "our charity", id: fixture.charity, reachedBy: everyone.union([.charity])),
@@ -114,6 +118,67 @@ struct MatrixTargets: Sendable {
                 Target(label: "our match", id: ours.id, reachedBy: local.union([.charity])),
                 Target(label: "their match", id: theirs.id, reachedBy: local.union([.otherCharity])),
                 Target(label: "a far match", id: farMatch.id, reachedBy: far),
-            ])
+            ],
+            transfers: transfers)
+    }
+
+    /// A household of 320509 sent to the caseworker's township, one of the township sent to
+    /// 320509, and a need of another household of the township referred to the caller's
+    /// charity: households the other targets do not use, since accepting moves them.
+    private static func transfers(
+        _ fixture: APIFixture, township: String, busy: [Int64]
+    ) async throws -> [AuthorizationMatrixTests.Target] {
+        typealias Target = AuthorizationMatrixTests.Target
+        let prefix = String(township.prefix(9))
+        func household(in prefix: String, besides: [Int64]) async throws -> (household: Int64, need: Int64) {
+            let rows = try await fixture.client.query(
+                """
+                SELECT n.household_id, n.id FROM needs n JOIN households h ON h.id = n.household_id
+                 WHERE n.status = 'open' AND h.region_code LIKE $1 || '%' AND h.consent_given_at IS NOT NULL
+                   AND h.consent_withdrawn_at IS NULL AND NOT (n.household_id = ANY($2::bigint[]))
+                 ORDER BY n.id LIMIT 1
+                """, [prefix, (busy + besides).map { Int($0) }])
+            guard let row = rows.first else { preconditionFailure("the seeded county has too few open needs") }
+            return (try row.decode(Int64.self, "household_id"), try row.decode(Int64.self, "id"))
+        }
+        func village(in prefix: String) async throws -> String {
+            try await fixture.scalar(
+                String.self, "SELECT min(code) FROM regions WHERE level = 5 AND code LIKE $1 || '%'", [prefix])
+        }
+        func caseworker(_ login: String, _ scope: String) async throws -> Principal {
+            Principal(
+                userID: try await fixture.scalar(Int64.self, "SELECT id FROM users WHERE login = $1", [login]),
+                tokenID: nil, role: .caseworker, regionScope: RegionScope(prefix: scope), charityID: nil)
+        }
+        let ours = try await caseworker("caseworker", prefix)
+        let theirs = try await caseworker("other-caseworker", APIFixture.otherCounty)
+        let far = try await household(in: APIFixture.otherCounty, besides: [])
+        let near = try await household(in: prefix, besides: [])
+        let referred = try await household(in: prefix, besides: [near.household])
+        let store = CaseTransferRepository(client: fixture.client, sealer: nil)
+        let incoming = try await store.send(
+            TransferRequest(
+                kind: .household, householdID: far.household, toRegion: try await village(in: prefix), reason: "迁入"),
+            by: theirs)
+        let outgoing = try await store.send(
+            TransferRequest(
+                kind: .household, householdID: near.household,
+                toRegion: try await village(in: APIFixture.otherCounty), reason: "迁出"),
+            by: ours)
+        let referral = try await store.send(
+            TransferRequest(kind: .referral, needID: referred.need, toCharityID: fixture.charity, reason: "转介"),
+            by: ours)
+        let offices: Set<Caller> = [.coordinator, .caseworker, .otherCaseworker]
+        return [
+            Target(
+                label: "a transfer to us", id: incoming.id, reachedBy: offices,
+                powers: ["accept": [.caseworker], "return": [.caseworker], "withdraw": [.otherCaseworker]]),
+            Target(
+                label: "a transfer from us", id: outgoing.id, reachedBy: offices,
+                powers: ["accept": [.otherCaseworker], "return": [.otherCaseworker], "withdraw": [.caseworker]]),
+            Target(
+                label: "our referral", id: referral.id, reachedBy: [.coordinator, .caseworker, .charity],
+                powers: ["accept": [.charity], "return": [.charity], "withdraw": [.caseworker]]),
+        ]
     }
 }

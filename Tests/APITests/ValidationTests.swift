@@ -101,6 +101,14 @@ struct ValidationTests {
                 caller: .coordinator, path: "/v1/weight-policies", body: policy.filter { $0.key != "region" }),
             "post /v1/weight-policies/preview": Write(
                 caller: .coordinator, path: "/v1/weight-policies/preview", body: policy),
+            "post /v1/transfers": Write(
+                caller: .caseworker, path: "/v1/transfers",
+                body: [
+                    "kind": q("household"), "household_id": String(targets.nearHousehold),
+                    "to_region": q("320509001001"), "reason": q("迁居"),
+                ]),
+            "post /v1/transfers/{id}/return": Write(
+                caller: .caseworker, path: "/v1/transfers/\(targets.transfers[0].id)/return", body: ["reason": q("r")]),
         ]
     }
 

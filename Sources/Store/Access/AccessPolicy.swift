@@ -60,6 +60,14 @@ public enum Action: String, Sendable, CaseIterable {
     case readComplaints = "read_complaints"
     /// Resolve or dismiss a complaint of one's region with an outcome.
     case handleComplaint = "handle_complaint"
+    /// Send a household to another township's office, or refer a need to a named charity (转介).
+    case sendTransfer = "send_transfer"
+    /// Accept or return a transfer sent to one's office or charity.
+    case decideTransfer = "decide_transfer"
+    /// Withdraw a pending transfer one's office sent.
+    case withdrawTransfer = "withdraw_transfer"
+    /// Read the transfers one's office or charity sent or received.
+    case readTransfers = "read_transfers"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -91,7 +99,9 @@ public enum AccessPolicy {
             [.admin, .caseworker]
         case .readHouseholds, .readNeeds, .rankCandidates: [.admin, .coordinator, .caseworker]
         case .startRun, .readRuns, .readWeightPolicies: [.admin, .coordinator, .caseworker]
-        case .readMatches, .readInbox: [.admin, .coordinator, .caseworker, .charity]
+        case .readMatches, .readInbox, .readTransfers: [.admin, .coordinator, .caseworker, .charity]
+        case .sendTransfer, .withdrawTransfer: [.admin, .caseworker]
+        case .decideTransfer: [.admin, .caseworker, .charity]
         case .proposeMatch: [.caseworker]
         case .approveMatch, .rejectMatch: [.admin, .coordinator]
         case .acceptMatch, .declineMatch, .deliverMatch: [.charity]

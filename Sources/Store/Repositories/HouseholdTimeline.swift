@@ -8,7 +8,8 @@ public struct TimelineEvent: Sendable, Equatable, Codable {
     /// What happened: `household.registered`, `household.update`, `household.consent_record`,
     /// `household.consent_withdraw`, `aid.government`, `aid.charity`, `need.recorded`,
     /// `need.fulfilled` | `need.cancelled` | `need.expired`, `match.<transition>` (propose,
-    /// approve, reject, accept, decline, deliver, cancel, expire) and `feedback`.
+    /// approve, reject, accept, decline, deliver, cancel, expire), `feedback`, and
+    /// `transfer.send` | `transfer.accept` | `transfer.return` | `transfer.withdraw` (转介).
     public var kind: String
     /// When: the day aid was given (midnight in China), or the moment of a step.
     public var at: Date
@@ -25,7 +26,7 @@ public struct TimelineEvent: Sendable, Equatable, Codable {
     public var reason: String?
     /// Per kind: the fields a change touched and the statuses it ended (`fields;ended`),
     /// the government programme, the run that proposed a match (none: by hand), the
-    /// satisfaction of a feedback (1-5).
+    /// satisfaction of a feedback (1-5), a transfer's `household:<village>` or `referral:<charity>`.
     public var detail: String?
 
     init(row: PostgresRow) throws {
@@ -100,6 +101,16 @@ extension HouseholdRepository {
                 SELECT 'match.propose', m.created_at, m.need_id, m.id, NULL, m.category_id, m.charity_id, m.units, NULL,
                        NULL, m.run_id::text
                   FROM m
+                UNION ALL
+                SELECT 'transfer.send', t.sent_at, t.need_id, NULL, NULL, NULL, t.to_charity_id, NULL, NULL, t.reason,
+                       t.kind || ':' || coalesce(t.to_region, t.to_charity_id::text)
+                  FROM case_transfers t JOIN h ON t.household_id = h.id
+                UNION ALL
+                SELECT 'transfer.' || CASE t.status WHEN 'accepted' THEN 'accept' WHEN 'returned' THEN 'return'
+                                                    ELSE 'withdraw' END,
+                       t.decided_at, t.need_id, NULL, NULL, NULL, t.to_charity_id, NULL, NULL, t.return_reason,
+                       t.kind || ':' || coalesce(t.to_region, t.to_charity_id::text)
+                  FROM case_transfers t JOIN h ON t.household_id = h.id WHERE t.decided_at IS NOT NULL
                 UNION ALL
                 SELECT 'feedback', f.recorded_at, m.need_id, m.id, NULL, m.category_id, m.charity_id, NULL, NULL, NULL,
                        f.satisfaction::text

@@ -23,8 +23,9 @@ enum CandidateQuery {
                set_config('charity_match.cool_down_days', $8, true), set_config('charity_match.takeover', $9, true)
         """
 
-    /// Open needs of consenting households in scope that still lack units (of a takeover run:
-    /// only the needs its takeover released).
+    /// Open needs of consenting households in scope that still lack units, except those a
+    /// charity has taken on by an accepted referral (转介); of a takeover run, only the needs
+    /// its takeover released.
     static let needs = """
         CREATE TEMP TABLE run_needs ON COMMIT DROP AS
         SELECT n.id AS need_id, n.household_id, n.category_id, c.parent_id,
@@ -55,6 +56,8 @@ enum CandidateQuery {
            AND ((SELECT current_setting('charity_match.takeover')::bigint) = 0
                 OR n.id IN (SELECT tm.need_id FROM takeover_matches tm
                              WHERE tm.takeover_id = (SELECT current_setting('charity_match.takeover')::bigint)))
+           AND NOT EXISTS (SELECT 1 FROM case_transfers t
+                            WHERE t.need_id = n.id AND t.kind = 'referral' AND t.status = 'accepted')
         """
 
     /// Open offers of active charities, inside their window, with units not yet reserved or

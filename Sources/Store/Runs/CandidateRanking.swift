@@ -74,6 +74,8 @@ struct NeedEvaluation: Sendable {
     }
 
     var record: NeedRecord
+    /// A charity has taken the need on by an accepted referral.
+    var referred: Bool
     var need: Need
     var household: Household
     var policy: WeightPolicy
@@ -96,6 +98,9 @@ struct NeedEvaluation: Sendable {
             """, [id, scope?.prefix])
         guard let recordRow = records.first else { throw StoreError.notFound(entity: .need, id: String(id)) }
         record = try NeedRecord(row: recordRow)
+        referred = try !connection.query(
+            "SELECT 1 FROM case_transfers WHERE need_id = $1 AND kind = 'referral' AND status = 'accepted'", [id]
+        ).isEmpty
         let row = try connection.query(
             """
             SELECT n.id AS need_id, n.household_id, n.category_id, c.parent_id,
@@ -215,6 +220,8 @@ struct NeedEvaluation: Sendable {
         var needReasons: [ExcludedOffer.Reason] = []
         if record.status != .open {
             needReasons.append(.needNotOpen(record.status))
+        } else if referred {
+            needReasons.append(.needReferred)
         } else if need.quantity <= 0 {
             needReasons.append(.needFullyCovered)
         }

@@ -41,7 +41,7 @@ public struct ExcludedOffer: Sendable, Equatable, Codable {
     /// One reason: a stable code to switch on and a sentence to show.
     public struct Reason: Sendable, Equatable, Codable {
         /// The engine's ``IneligibilityReason/code`` (`outside_service_area`, …), or one of
-        /// `already_matched`, `need_not_open`, `need_fully_covered`.
+        /// `already_matched`, `need_not_open`, `need_fully_covered`, `need_referred`.
         public var code: String
         public var message: String
 
@@ -86,6 +86,10 @@ public struct ExcludedOffer: Sendable, Equatable, Codable {
         /// Live matches already hold all the need's open units.
         static let needFullyCovered = Reason(
             code: "need_fully_covered", message: "Live matches already cover the need's whole quantity.")
+
+        /// A charity has taken the need on by an accepted referral (转介): runs leave it out.
+        static let needReferred = Reason(
+            code: "need_referred", message: "A charity has taken the need on by a referral; it is not matched.")
 
         /// The need is not open, so no run pairs it with anything.
         static func needNotOpen(_ status: NeedStatus) -> Reason {
