@@ -45,6 +45,7 @@ public struct Database: Sendable, Service {
     public var aid: AidRecordRepository { AidRecordRepository(client: client) }
     public var takeovers: TakeoverRepository { TakeoverRepository(client: client) }
     public var complaints: ComplaintRepository { ComplaintRepository(client: client) }
+    public var evaluations: EvaluationRepository { EvaluationRepository(client: client) }
     public var audit: ScopedAuditLog { ScopedAuditLog(client: client) }
     public var statistics: PublicStatistics { PublicStatistics(client: client) }
     public var status: DatabaseStatus { DatabaseStatus(client: client) }

@@ -12,6 +12,7 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case inboxMessage = "inbox_message"
     case takeover
     case complaint
+    case evaluation
 
     /// The kind in an English sentence ("match run").
     public var word: String {

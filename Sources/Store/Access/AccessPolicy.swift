@@ -58,6 +58,8 @@ public enum Action: String, Sendable, CaseIterable {
     case readComplaints = "read_complaints"
     /// Resolve or dismiss a complaint of one's region with an outcome.
     case handleComplaint = "handle_complaint"
+    /// Compute, score, read and publish the periodic evaluations (绩效评价) of one's region.
+    case evaluateCharities = "evaluate_charities"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -97,7 +99,8 @@ public enum AccessPolicy {
         case .recordFeedback, .reviewReceipt: [.admin, .caseworker]
         case .raiseComplaint, .readComplaints: [.admin, .coordinator, .caseworker, .charity]
         case .handleComplaint: [.admin, .coordinator]
-        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover:
+        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover,
+            .evaluateCharities:
             [.admin, .coordinator]
         }
     }
