@@ -34,6 +34,7 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
     InboxController(services: services).addRoutes(to: v1)
     ComplaintController(services: services).addRoutes(to: v1)
     TakeoverController(services: services).addRoutes(to: v1)
+    EvaluationController(services: services).addRoutes(to: v1)
     replayer.set(router.buildResponder())
     return router
 }

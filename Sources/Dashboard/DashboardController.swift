@@ -82,6 +82,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addReceiptReviewRoutes(to: group)
         addComplaintRoutes(to: group)
         addTakeoverRoutes(to: group)
+        addEvaluationRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {

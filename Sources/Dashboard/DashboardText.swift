@@ -18,6 +18,7 @@ enum DashboardText {
         (aidChainChinese, aidChainEnglish),
         (takeoverChinese, takeoverEnglish),
         (complaintsChinese, complaintsEnglish),
+        (evaluationChinese, evaluationEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(

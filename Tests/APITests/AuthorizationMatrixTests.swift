@@ -75,6 +75,11 @@ struct AuthorizationMatrixTests {
         // ComplaintTests and ComplaintEndpointTests hold it.
         "GET /v1/complaints/{id}": [.admin, .coordinator, .caseworker, .charity],
         "POST /v1/complaints/{id}/resolve": [.admin, .coordinator],
+        // An evaluation is reached by the region it covers (a county or wider), which none of
+        // the matrix's targets is: EvaluationTests and EvaluationEndpointTests hold it.
+        "GET /v1/evaluations/{id}": [.admin, .coordinator],
+        "PUT /v1/evaluations/{id}/charities/{charity}": [.admin, .coordinator],
+        "POST /v1/evaluations/{id}/publish": [.admin, .coordinator],
     ]
 
     /// Sanctions a coordinator takes only on charities at work in their region: one of
