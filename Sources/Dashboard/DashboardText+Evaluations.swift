@@ -13,7 +13,7 @@ extension DashboardText {
         "noEvaluatedCharities": "本季度本区域没有需要评价的慈善组织。",
         "evaluation.draft": "草稿", "evaluation.published": "已公示", "entity.evaluation": "绩效评价",
         "evaluationFormula":
-            "综合得分 = 100 ×（满意度 40% + 送达率 20% + 签收确认率 15% + 及时性 10% + 投诉 5% + 协调员评分 10%）。前四项按观察数向中性值 0.6 收缩（相当于 5 个观察），个别案例不会决定小型组织的得分；没有记录的组织得 60 分。",
+            "综合得分 = 100 ×（满意度 40% + 送达率 20% + 签收确认率 15% + 及时性 10% + 投诉 5% + 协调员评分 10%）。前四项按观察数向中性值 0.6 收缩（相当于 5 个观察），个别案例不会决定小型组织的得分；没有记录也没有投诉的组织得 62 分。",
         "evaluationInvalid.period": "季度格式应为 2026Q4。", "evaluationInvalid.score": "评分应为 0 到 100 的整数。",
         "notice.evaluationComputed": "{0} 的评价已计算。", "notice.evaluationScored": "评分已保存。",
         "notice.evaluationPublished": "{0} 的评价已公示。",
@@ -32,7 +32,7 @@ extension DashboardText {
         "noEvaluatedCharities": "No charity to evaluate in your region this quarter.",
         "evaluation.draft": "Draft", "evaluation.published": "Published", "entity.evaluation": "Evaluation",
         "evaluationFormula":
-            "Score = 100 × (satisfaction 40% + delivery rate 20% + confirmed receipts 15% + timeliness 10% + complaints 5% + coordinator's score 10%). The first four are pulled toward a neutral 0.6 as if by five observations, so one case does not decide a small charity's score; a charity with no record scores 60.",
+            "Score = 100 × (satisfaction 40% + delivery rate 20% + confirmed receipts 15% + timeliness 10% + complaints 5% + coordinator's score 10%). The first four are pulled toward a neutral 0.6 as if by five observations, so one case does not decide a small charity's score; a charity with no record and no complaint scores 62.",
         "evaluationInvalid.period": "A quarter looks like 2026Q4.",
         "evaluationInvalid.score": "A score is a whole number from 0 to 100.",
         "notice.evaluationComputed": "Evaluation for {0} computed.", "notice.evaluationScored": "Score saved.",

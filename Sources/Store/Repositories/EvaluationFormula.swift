@@ -59,7 +59,8 @@ public struct EvaluationFigures: Sendable, Equatable, Codable {
 /// The first four are shrunk toward a neutral 0.6 by a prior worth five observations
 /// (`(n·value + 5·0.6) / (n + 5)`, n the count the value comes from), so one bad case cannot
 /// sink a small charity nor one good case crown it; with no observations, or no coordinator's
-/// score yet, a component is the neutral 0.6. A charity with nothing to show scores 60.
+/// score yet, a component is the neutral 0.6. A charity with nothing to show scores 62: all
+/// neutral but complaints, where none counts in its favour.
 public enum EvaluationFormula {
     /// The weights, summing to 1.
     public static let weights: [(component: String, weight: Double)] = [
