@@ -36,6 +36,7 @@ public func buildRouter(services: APIServices, logger: Logger) -> Router<APIRequ
     TakeoverController(services: services).addRoutes(to: v1)
     TimeLimitController(services: services).addRoutes(to: v1)
     CaseTransferController(services: services).addRoutes(to: v1)
+    EvaluationController(services: services).addRoutes(to: v1)
     replayer.set(router.buildResponder())
     return router
 }

@@ -84,6 +84,7 @@ public struct DashboardController<Context: RequestContext>: Sendable {
         addTakeoverRoutes(to: group)
         addTimeLimitRoutes(to: group)
         addTransferRoutes(to: group)
+        addEvaluationRoutes(to: group)
     }
 
     @Sendable func home(_ request: Request, context: Context) async throws -> Response {

@@ -20,6 +20,7 @@ enum DashboardText {
         (timeLimitChinese, timeLimitEnglish),
         (complaintsChinese, complaintsEnglish),
         (transfersChinese, transfersEnglish),
+        (evaluationChinese, evaluationEnglish),
     ]
 
     static let merged: (chinese: [String: String], english: [String: String]) = tables.reduce(

@@ -48,6 +48,7 @@ public struct Database: Sendable, Service {
     public var timeLimits: TimeLimits { TimeLimits(client: client) }
     public var deadlines: CaseDeadlines { CaseDeadlines(client: client) }
     public var complaints: ComplaintRepository { ComplaintRepository(client: client) }
+    public var evaluations: EvaluationRepository { EvaluationRepository(client: client) }
     public var audit: ScopedAuditLog { ScopedAuditLog(client: client) }
     public var statistics: PublicStatistics { PublicStatistics(client: client) }
     public var status: DatabaseStatus { DatabaseStatus(client: client) }

@@ -14,6 +14,7 @@ public enum EntityKind: String, Sendable, CaseIterable, Codable {
     case complaint
     /// A 转介: a household sent to another office or a need referred to a charity.
     case transfer
+    case evaluation
 
     /// The kind in an English sentence ("match run").
     public var word: String {

@@ -82,6 +82,11 @@ struct AuthorizationMatrixTests {
         "POST /v1/transfers/{id}/accept": [.admin, .caseworker, .charity],
         "POST /v1/transfers/{id}/return": [.admin, .caseworker, .charity],
         "POST /v1/transfers/{id}/withdraw": [.admin, .caseworker],
+        // An evaluation is reached by the region it covers (a county or wider), which none of
+        // the matrix's targets is: EvaluationTests and EvaluationEndpointTests hold it.
+        "GET /v1/evaluations/{id}": [.admin, .coordinator],
+        "PUT /v1/evaluations/{id}/charities/{charity}": [.admin, .coordinator],
+        "POST /v1/evaluations/{id}/publish": [.admin, .coordinator],
     ]
 
     /// Sanctions a coordinator takes only on charities at work in their region: one of

@@ -97,6 +97,12 @@ struct ValidationTests {
             "post /v1/complaints/{id}/resolve": Write(
                 caller: .coordinator, path: "/v1/complaints/1/resolve",
                 body: ["resolution": q("resolved"), "outcome": q("已处理")]),
+            "post /v1/evaluations": Write(
+                caller: .coordinator, path: "/v1/evaluations", body: ["period": q("2026Q4"), "region": q("320508")]),
+            // Every attempt is refused before the Store, so an evaluation need not exist.
+            "put /v1/evaluations/{id}/charities/{charity}": Write(
+                caller: .coordinator, path: "/v1/evaluations/1/charities/\(fixture.charity)",
+                body: ["score": "50", "note": q("按时")]),
             "post /v1/weight-policies": Write(
                 caller: .coordinator, path: "/v1/weight-policies", body: policy.filter { $0.key != "region" }),
             "post /v1/weight-policies/preview": Write(

@@ -52,6 +52,10 @@ struct ScoringTests {
         let poor = ScoreFactors.reliability(
             CharityStanding(delivered: 10, failed: 90, satisfactionSum: 100, satisfactionCount: 100))
         #expect(poor < newcomer && newcomer < excellent)
+        // A published evaluation weighs half: a poor one lowers, a good one raises the record.
+        let poorlyEvaluated = ScoreFactors.reliability(CharityStanding(evaluationScore: 20))
+        #expect(abs(poorlyEvaluated - (0.5 * newcomer + 0.1)) < 1e-12)
+        #expect(poorlyEvaluated < newcomer && ScoreFactors.reliability(CharityStanding(evaluationScore: 95)) > newcomer)
         #expect(ScoreFactors.fairness(recentAidCount: 0) == 1)
         #expect(ScoreFactors.fairness(recentAidCount: 3) < ScoreFactors.fairness(recentAidCount: 1))
         need.recordedAt = now.addingTimeInterval(-120 * 86_400)

@@ -96,11 +96,15 @@ public struct CharityStanding: Sendable, Equatable {
     public var satisfactionCount: Int
     /// Region prefixes where a coordinator suspended the charity: it serves no household there.
     public var suspendedIn: [String]
+    /// The 0–100 score of its latest published evaluation (绩效评价), nil before any: the
+    /// considered judgement of a period, which the reliability factor blends in.
+    public var evaluationScore: Double?
 
     public init(
         status: Status = .active, delivered: Int = 0, failed: Int = 0, satisfactionSum: Int = 0,
-        satisfactionCount: Int = 0, suspendedIn: [String] = []
+        satisfactionCount: Int = 0, suspendedIn: [String] = [], evaluationScore: Double? = nil
     ) {
+        self.evaluationScore = evaluationScore
         self.status = status
         self.delivered = delivered
         self.failed = failed

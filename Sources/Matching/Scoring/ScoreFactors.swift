@@ -79,14 +79,18 @@ public enum ScoreFactors {
     /// Reliability: half satisfaction, half completion, each a Bayesian mean that starts
     /// from a prior worth five observations (satisfaction 3.5 of 5, completion 80 %), so a
     /// new charity scores in the middle (0.7125) and a few ratings cannot make it top or
-    /// bottom.
+    /// bottom. Once a charity has a published evaluation (绩效评价), its record weighs half
+    /// and the evaluation's 0–100 score the other half: the evaluation weighs confirmed
+    /// receipts, lapses, takeovers and complaints the raw record cannot see.
     public static func reliability(_ charity: CharityStanding) -> Double {
         let prior = 5.0
         let satisfaction =
             (Double(charity.satisfactionSum) + prior * 3.5) / (Double(charity.satisfactionCount) + prior)
         let completion =
             (Double(charity.delivered) + prior * 0.8) / (Double(charity.delivered + charity.failed) + prior)
-        return min(max(0.5 * (satisfaction - 1) / 4 + 0.5 * completion, 0), 1)
+        let record = min(max(0.5 * (satisfaction - 1) / 4 + 0.5 * completion, 0), 1)
+        guard let evaluation = charity.evaluationScore else { return record }
+        return min(max(0.5 * record + 0.5 * evaluation / 100, 0), 1)
     }
 
     /// Fairness: 1 / (1 + k) for k aid records received inside the look-back window, so

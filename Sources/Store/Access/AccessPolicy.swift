@@ -68,6 +68,8 @@ public enum Action: String, Sendable, CaseIterable {
     case withdrawTransfer = "withdraw_transfer"
     /// Read the transfers one's office or charity sent or received.
     case readTransfers = "read_transfers"
+    /// Compute, score, read and publish the periodic evaluations (绩效评价) of one's region.
+    case evaluateCharities = "evaluate_charities"
 
     /// The words of a refusal: "A caseworker may not <phrase>."
     public var phrase: String {
@@ -109,7 +111,8 @@ public enum AccessPolicy {
         case .recordFeedback, .reviewReceipt: [.admin, .caseworker]
         case .raiseComplaint, .readComplaints: [.admin, .coordinator, .caseworker, .charity]
         case .handleComplaint: [.admin, .coordinator]
-        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover, .setTimeLimits:
+        case .publishWeightPolicy, .previewWeightPolicy, .exportMatches, .clearCoolDown, .runTakeover, .setTimeLimits,
+            .evaluateCharities:
             [.admin, .coordinator]
         }
     }

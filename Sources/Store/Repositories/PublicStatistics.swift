@@ -17,7 +17,7 @@ public struct PublicStatistics: Sendable {
     /// Every published count and sum is rounded to the nearest multiple of this, halves up.
     public static let roundingBase = 10
 
-    private let client: PostgresClient
+    let client: PostgresClient
 
     public init(client: PostgresClient) {
         self.client = client

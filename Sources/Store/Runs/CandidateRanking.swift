@@ -192,7 +192,7 @@ struct NeedEvaluation: Sendable {
                    charity_suspension_patterns(ch.id) AS suspended_patterns,
                    coalesce(s.delivered, 0) AS delivered, coalesce(s.failed, 0) AS failed,
                    coalesce(s.satisfaction_sum, 0) AS satisfaction_sum,
-                   coalesce(s.satisfaction_count, 0) AS satisfaction_count,
+                   coalesce(s.satisfaction_count, 0) AS satisfaction_count, e.evaluation_score,
                    EXISTS (SELECT 1 FROM matches lm
                             WHERE lm.need_id = $1 AND lm.offer_id = o.id
                               AND lm.status IN ('proposed', 'approved', 'accepted')) AS already_matched
@@ -203,6 +203,9 @@ struct NeedEvaluation: Sendable {
               LEFT JOIN (\(CandidateQuery.charityRecords(
                   of: "SELECT o.charity_id FROM offers o WHERE o.status = 'open' AND o.category_id IN (\(categories))"
               ))) s ON s.charity_id = o.charity_id
+              LEFT JOIN (\(CandidateQuery.publishedScores(
+                  of: "SELECT o.charity_id FROM offers o WHERE o.status = 'open' AND o.category_id IN (\(categories))"
+              ))) e ON e.charity_id = o.charity_id
              WHERE o.status = 'open' AND o.category_id IN (\(categories))\(offer == nil ? area : " AND o.id = $4::bigint")
              ORDER BY o.id
             """, parameters

@@ -244,11 +244,13 @@ struct CandidateSet: Sendable {
                    ch.status AS charity_status, ch.banned_until, ro.suspended_patterns,
                    coalesce(s.delivered, 0) AS delivered, coalesce(s.failed, 0) AS failed,
                    coalesce(s.satisfaction_sum, 0) AS satisfaction_sum,
-                   coalesce(s.satisfaction_count, 0) AS satisfaction_count
+                   coalesce(s.satisfaction_count, 0) AS satisfaction_count, e.evaluation_score
               FROM run_offers ro
               JOIN charities ch ON ch.id = ro.charity_id
               LEFT JOIN (\(CandidateQuery.charityRecords(of: "SELECT charity_id FROM run_offers"))) s
                      ON s.charity_id = ro.charity_id
+              LEFT JOIN (\(CandidateQuery.publishedScores(of: "SELECT charity_id FROM run_offers"))) e
+                     ON e.charity_id = ro.charity_id
              ORDER BY ro.id
             """)
         return try rows.map(offer(from:))
@@ -294,6 +296,7 @@ struct CandidateSet: Sendable {
                 failed: try row.decode(Int.self, "failed"),
                 satisfactionSum: try row.decode(Int.self, "satisfaction_sum"),
                 satisfactionCount: try row.decode(Int.self, "satisfaction_count"),
-                suspendedIn: try row.decode([String].self, "suspended_patterns").map { String($0.dropLast()) }))
+                suspendedIn: try row.decode([String].self, "suspended_patterns").map { String($0.dropLast()) },
+                evaluationScore: try row.decode(Double?.self, "evaluation_score")))
     }
 }
