@@ -85,7 +85,8 @@ struct IdempotencyMiddleware: RouterMiddleware {
         case .apiToken: "tokens"
         case .aidRecord: "aid-records"
         case .inboxMessage: "inbox"
-        case .need, .offer, .household, .region, .user, .takeover, .complaint, .transfer, .evaluation: entity.rawValue + "s"
+        case .need, .offer, .household, .region, .user, .takeover, .complaint, .transfer, .evaluation:
+            entity.rawValue + "s"
         }
     }
 
