@@ -57,15 +57,7 @@ public struct CharityEvaluation: Sendable, Equatable, Codable {
     init(row: PostgresRow) throws {
         charityID = try row.decode(Int64.self, "charity_id")
         charityName = try row.decode(String.self, "charity_name")
-        figures = EvaluationFigures(
-            accepted: try row.decode(Int.self, "accepted"), delivered: try row.decode(Int.self, "delivered"),
-            confirmed: try row.decode(Int.self, "confirmed"), disputed: try row.decode(Int.self, "disputed"),
-            lapsed: try row.decode(Int.self, "lapsed"), takenOver: try row.decode(Int.self, "taken_over"),
-            medianDaysToDeliver: try row.decode(Double?.self, "median_days"),
-            complaints: try row.decode(Int.self, "complaints"),
-            complaintsOpen: try row.decode(Int.self, "complaints_open"),
-            satisfactionAverage: try row.decode(Double?.self, "satisfaction_average"),
-            satisfactionCount: try row.decode(Int.self, "satisfaction_count"))
+        figures = try EvaluationRepository.figures(from: row)
         coordinatorScore = try row.decode(Int?.self, "coordinator_score")
         coordinatorNote = try row.decode(String?.self, "coordinator_note")
         score = try row.decode(Double.self, "score")
