@@ -96,10 +96,16 @@ public struct TimeLimits: Sendable {
                        CASE m.status WHEN 'proposed' THEN m.created_at ELSE m.decided_at END
                   FROM matches m JOIN needs n ON n.id = m.need_id JOIN households h ON h.id = n.household_id
                  WHERE m.status IN ('proposed', 'approved', 'accepted')
-                   AND ($1::text IS NULL OR h.region_code LIKE $1::text || '%'))
+                   AND ($1::text IS NULL OR h.region_code LIKE $1::text || '%')),
+            -- A limit per village and stage, not per item: a few hundred look-ups for thousands of items.
+            limits AS (
+                SELECT v.region_code, s.stage, now() - make_interval(days => stage_limit_days(v.region_code, s.stage))
+                       AS due_before
+                  FROM (SELECT DISTINCT region_code FROM items) v
+                 CROSS JOIN (VALUES ('first_proposal'), ('decision'), ('acceptance'), ('delivery')) AS s (stage))
             SELECT left(i.region_code, 9) || '000' AS township, i.stage, count(*)::int AS count
-              FROM items i
-             WHERE i.since < now() - make_interval(days => stage_limit_days(i.region_code, i.stage))
+              FROM items i JOIN limits l ON l.region_code = i.region_code AND l.stage = i.stage
+             WHERE i.since < l.due_before
              GROUP BY 1, 2 ORDER BY 1, 2
             """, [principal.regionLimit?.prefix]
         ).map {
