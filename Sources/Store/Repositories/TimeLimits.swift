@@ -97,12 +97,14 @@ public struct TimeLimits: Sendable {
                   FROM matches m JOIN needs n ON n.id = m.need_id JOIN households h ON h.id = n.household_id
                  WHERE m.status IN ('proposed', 'approved', 'accepted')
                    AND ($1::text IS NULL OR h.region_code LIKE $1::text || '%')),
-            -- A limit per village and stage, not per item: a few hundred look-ups for thousands of items.
+            -- A limit per village and stage, not per item (the nearest prefix set, as stage_limit_days
+            -- decides it, in one join over the few rows of stage_limits).
             limits AS (
-                SELECT v.region_code, s.stage, now() - make_interval(days => stage_limit_days(v.region_code, s.stage))
-                       AS due_before
+                SELECT DISTINCT ON (v.region_code, l.stage) v.region_code, l.stage,
+                       now() - make_interval(days => l.days) AS due_before
                   FROM (SELECT DISTINCT region_code FROM items) v
-                 CROSS JOIN (VALUES ('first_proposal'), ('decision'), ('acceptance'), ('delivery')) AS s (stage))
+                  JOIN stage_limits l ON starts_with(v.region_code, l.region_prefix)
+                 ORDER BY v.region_code, l.stage, length(l.region_prefix) DESC)
             SELECT left(i.region_code, 9) || '000' AS township, i.stage, count(*)::int AS count
               FROM items i JOIN limits l ON l.region_code = i.region_code AND l.stage = i.stage
              WHERE i.since < l.due_before
