@@ -13,6 +13,8 @@ extension DashboardController {
         let language = Self.language(request)
         let texts = DashboardText.strings(language)
         let scope = session.regionLimit
+        // What is overdue is counted on another connection while the figures are read.
+        async let overdue = overdueTable(session, texts)
         let figures = try await figures.overview(within: scope)
         let text = { (key: String) in texts[key] ?? key }
         let utilisation =
@@ -28,7 +30,7 @@ extension DashboardController {
         ]
         var values: [String: Any] = ["cards": cards, "weeklyChart": weeklyChart(figures, texts)]
         if let gaps = gapTable(figures, language) { values["gaps"] = gaps }
-        if let overdue = try await overdueTable(session, texts) { values["overdue"] = overdue }
+        if let overdue = try await overdue { values["overdue"] = overdue }
         if !figures.charities.isEmpty {
             values["satisfactionChart"] = SVGChart.horizontalBars(
                 labels: figures.charities.map(\.charityName),
