@@ -38,12 +38,11 @@ public struct TimeLimits: Sendable {
     public func limits(by principal: Principal) async throws -> [CaseStage: Int] {
         try principal.authorize(.readRuns)
         let region = (principal.regionLimit?.prefix ?? "").padding(toLength: 12, withPad: "0", startingAt: 0)
+        let rows = try await client.query(
+            "SELECT s.stage, stage_limit_days($1, s.stage) AS days FROM unnest($2::text[]) AS s (stage)",
+            [region, CaseStage.allCases.map(\.rawValue)])
         var limits: [CaseStage: Int] = [:]
-        for stage in CaseStage.allCases {
-            limits[stage] = try await client.query(
-                "SELECT stage_limit_days($1, $2) AS days", [region, stage.rawValue]
-            )[0].decode(Int.self, "days")
-        }
+        for row in rows { limits[try row.decodeCode(CaseStage.self, "stage")] = try row.decode(Int.self, "days") }
         return limits
     }
 
